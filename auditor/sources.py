@@ -1,0 +1,289 @@
+"""One read-only view over an archive: a zip, a tar(.gz), a folder or a single file.
+
+Archives are untrusted. A `Source` refuses absolute and `..` member paths (and links in tar files)
+when it opens, reads members as streams, and enforces the caps of `Limits` while it streams, so a
+bomb is stopped after at most one buffer past the cap, never after it has filled the disk.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import io
+import os
+import re
+import stat
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from auditor.errors import MalformedArchive, UnsafeArchive
+
+MiB = 1024 * 1024
+GiB = 1024 * MiB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on what an archive may inflate to (DESIGN.md, Reliability)."""
+
+    #: A member whose inflated size passes `ratio_floor` bytes at a ratio over `max_ratio` is a bomb.
+    ratio_floor: int = 10 * MiB
+    max_ratio: float = 100.0
+    max_member: int = 8 * GiB
+    max_total: int = 32 * GiB
+    #: The largest single JSON record a connector will build in memory.
+    max_record: int = 64 * MiB
+    max_depth: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def _safe_name(name: str, container: str) -> str:
+    """Normalise a member name to a relative POSIX path, refusing anything that escapes."""
+    raw = name.replace("\\", "/")
+    if raw.startswith("/") or re.match(r"^[A-Za-z]:", raw):
+        raise UnsafeArchive(f"member {name!r} has an absolute path; refusing the archive", path=container)
+    parts = [p for p in PurePosixPath(raw).parts if p not in ("", ".")]
+    if ".." in parts:
+        raise UnsafeArchive(f"member {name!r} points outside the archive ('..'); refusing the archive", path=container)
+    return "/".join(parts)
+
+
+class _CappedReader(io.RawIOBase):
+    """Wraps a member stream and raises once it inflates past the caps."""
+
+    def __init__(self, raw: IO[bytes], *, name: str, label: str, compressed: int | None,
+                 limits: Limits, budget: list[int]) -> None:
+        self._raw = raw
+        self._name = name
+        self._label = label
+        self._compressed = compressed
+        self._limits = limits
+        self._budget = budget  # shared running total across the archive: [bytes inflated]
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._raw.read(len(buffer))
+        except (zipfile.BadZipFile, EOFError, OSError, tarfile.TarError, ValueError) as exc:
+            raise MalformedArchive(f"cannot read {self._name}: {exc}", path=self._label) from None
+        n = len(data)
+        buffer[:n] = data
+        self._read += n
+        self._budget[0] += n
+        lim = self._limits
+        if self._read > lim.max_member:
+            raise UnsafeArchive(f"{self._name} inflates past the member cap of {lim.max_member} bytes", path=self._label)
+        if self._budget[0] > lim.max_total:
+            raise UnsafeArchive(f"the archive inflates past the total cap of {lim.max_total} bytes", path=self._label)
+        if (self._compressed is not None and self._read > lim.ratio_floor
+                and self._read > lim.max_ratio * max(self._compressed, 1)):
+            raise UnsafeArchive(
+                f"{self._name} inflates past {lim.ratio_floor} bytes at a ratio over "
+                f"{lim.max_ratio:g}:1 (a zip bomb?); refusing it", path=self._label)
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+class Source:
+    """A read-only, streaming view of one archive. Use `Source.open(path)`; close it when done."""
+
+    kind: str
+    label: str
+
+    def __init__(self, path: Path, kind: str, limits: Limits) -> None:
+        self.path = path
+        self.kind = kind
+        self.label = str(path)
+        self.limits = limits
+        self._budget = [0]
+        self._members: dict[str, object] = {}
+        self._zip: zipfile.ZipFile | None = None
+        self._tar: tarfile.TarFile | None = None
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Source:
+        """Open a zip, tar(.gz), folder or single file, validating every member name."""
+        p = Path(path)
+        label = str(path)
+        if not p.exists():
+            raise MalformedArchive("no such file or folder", path=label)
+        if p.is_dir():
+            src = cls(p, "folder", limits)
+            src._index_folder()
+            return src
+        with open(p, "rb") as fh:
+            head = fh.read(262)
+        if head[:4] in (b"PK\x03\x04", b"PK\x05\x06") or p.suffix.lower() == ".zip":
+            src = cls(p, "zip", limits)
+            src._index_zip()
+            return src
+        if head[:2] == b"\x1f\x8b" or head[257:262] == b"ustar" or p.name.lower().endswith(
+                (".tar", ".tar.gz", ".tgz")):
+            src = cls(p, "tar", limits)
+            src._index_tar()
+            return src
+        src = cls(p, "file", limits)
+        src._members = {p.name: p}
+        return src
+
+    def _index_folder(self) -> None:
+        root = self.path
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                full = Path(dirpath) / fn
+                if full.is_symlink():
+                    continue  # a link in a folder may point anywhere: never followed
+                rel = full.relative_to(root).as_posix()
+                self._members[rel] = full
+
+    def _index_zip(self) -> None:
+        try:
+            zf = zipfile.ZipFile(self.path)
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise MalformedArchive(f"not a readable zip file ({exc}); is it truncated?", path=self.label) from None
+        total = 0
+        for info in infos:
+            name = _safe_name(info.filename, self.label)
+            if info.is_dir() or not name:
+                continue
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise UnsafeArchive(f"member {info.filename!r} is a symbolic link; refusing the archive", path=self.label)
+            if info.file_size > self.limits.max_member:
+                raise UnsafeArchive(f"member {info.filename!r} declares {info.file_size} bytes, over the member cap", path=self.label)
+            total += info.file_size
+            self._members[name] = info
+        if total > self.limits.max_total:
+            raise UnsafeArchive(f"the archive declares {total} bytes inflated, over the total cap", path=self.label)
+        self._zip = zf
+
+    def _index_tar(self) -> None:
+        try:
+            tf = tarfile.open(self.path, "r:*")
+            members = tf.getmembers()
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise MalformedArchive(f"not a readable tar archive ({exc}); is it truncated?", path=self.label) from None
+        for m in members:
+            name = _safe_name(m.name, self.label)
+            if m.issym() or m.islnk():
+                raise UnsafeArchive(f"member {m.name!r} is a link; refusing the archive", path=self.label)
+            if m.isdev() or m.isfifo():
+                raise UnsafeArchive(f"member {m.name!r} is a device or pipe; refusing the archive", path=self.label)
+            if not m.isfile() or not name:
+                continue
+            if m.size > self.limits.max_member:
+                raise UnsafeArchive(f"member {m.name!r} declares {m.size} bytes, over the member cap", path=self.label)
+            self._members[name] = m
+        self._tar = tf
+
+    # -- reading ------------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        """Every file member, as a relative POSIX path, in archive order."""
+        return list(self._members)
+
+    def exists(self, name: str) -> bool:
+        return name in self._members
+
+    def glob(self, pattern: str) -> list[str]:
+        """Members matching a shell pattern (matched against the whole relative path)."""
+        return [n for n in self._members if fnmatch.fnmatchcase(n, pattern)]
+
+    def find(self, regex: str) -> list[str]:
+        """Members whose relative path matches `regex` (searched, so a top folder is allowed)."""
+        rx = re.compile(regex)
+        return [n for n in self._members if rx.search(n)]
+
+    def size(self, name: str) -> int:
+        m = self._members[name]
+        if isinstance(m, zipfile.ZipInfo):
+            return m.file_size
+        if isinstance(m, tarfile.TarInfo):
+            return m.size
+        return Path(m).stat().st_size  # type: ignore[arg-type]
+
+    def open_member(self, name: str) -> IO[bytes]:
+        """A binary stream over one member, capped by `Limits` as it is read."""
+        if name not in self._members:
+            raise MalformedArchive(f"no member {name!r}", path=self.label)
+        m = self._members[name]
+        compressed: int | None = None
+        raw: IO[bytes]
+        try:
+            if isinstance(m, zipfile.ZipInfo):
+                assert self._zip is not None
+                raw = self._zip.open(m)
+                compressed = m.compress_size
+            elif isinstance(m, tarfile.TarInfo):
+                assert self._tar is not None
+                f = self._tar.extractfile(m)
+                if f is None:
+                    raise MalformedArchive(f"cannot read member {name!r}", path=self.label)
+                raw = f
+                # A tar.gz compresses as a whole; the ratio check uses the archive's share.
+                compressed = None
+            else:
+                raw = open(m, "rb")  # type: ignore[call-overload]
+        except (zipfile.BadZipFile, OSError, EOFError, tarfile.TarError, NotImplementedError) as exc:
+            raise MalformedArchive(f"cannot open {name}: {exc}", path=self.label) from None
+        capped = _CappedReader(raw, name=name, label=self.label, compressed=compressed,
+                               limits=self.limits, budget=self._budget)
+        return io.BufferedReader(capped, buffer_size=256 * 1024)
+
+    def read_bytes(self, name: str) -> bytes:
+        with self.open_member(name) as fh:
+            return fh.read()
+
+    def read_text(self, name: str) -> str:
+        """A member decoded as UTF-8 (a BOM is dropped); invalid UTF-8 is an input error."""
+        data = self.read_bytes(name)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})", path=self.label) from None
+
+    def digest(self) -> str:
+        """A SHA-256 of the archive's bytes (a folder: of its member names, sizes and bytes)."""
+        h = hashlib.sha256()
+        if self.kind == "folder":
+            for name, full in self._members.items():
+                h.update(name.encode() + b"\0")
+                with open(full, "rb") as fh:  # type: ignore[call-overload]
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+        else:
+            with open(self.path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+        return h.hexdigest()
+
+    def iter_members(self) -> Iterator[str]:
+        yield from self._members
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+        if self._tar is not None:
+            self._tar.close()
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
