@@ -1,0 +1,45 @@
+"""Shared test fixtures: real samples from FOOTPRINT_SAMPLES, archives zipped at test time."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The shared real-sample folder. Outside CI a missing folder skips; in CI it fails."""
+    value = os.environ.get("FOOTPRINT_SAMPLES")
+    if not value or not Path(value).is_dir():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("FOOTPRINT_SAMPLES is not set to a folder, and CI must run the sample tests")
+        pytest.skip("FOOTPRINT_SAMPLES is not set: the real-sample tests need ../shared/samples")
+    return Path(value)
+
+
+def zip_folder(folder: Path, dest: Path, *, top: str | None = None) -> Path:
+    """Zip a fixture folder (optionally under one top folder, as platforms do) and return the zip."""
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(folder).as_posix()
+                zf.write(path, f"{top}/{rel}" if top else rel)
+    return dest
+
+
+@pytest.fixture
+def make_archive(tmp_path: Path):
+    """make_archive("archives/twitter/current") → a zip of that fixture folder in tmp_path."""
+
+    def make(rel: str, *, top: str | None = None, name: str | None = None) -> Path:
+        folder = FIXTURES / rel
+        assert folder.is_dir(), folder
+        return zip_folder(folder, tmp_path / (name or (rel.replace("/", "-") + ".zip")), top=top)
+
+    return make
