@@ -1,8 +1,11 @@
 """What connectors yield: frozen, typed records that `auditor.ingest` persists.
 
-A connector reads one account's export. Its first record is the `AccountRecord` of the account
-that owns the export; any later `AccountRecord` updates that same account (a privacy flag found
-in another file, say). Every other record belongs to that owner account.
+A connector reads one export. Its first record is the `AccountRecord` of the account that owns
+it. Every later record belongs to the account of the most recent `AccountRecord`: a second
+`AccountRecord` with the same platform updates that account (a privacy flag found in another
+file, say); one with another platform starts a second owned account in the same export
+(Threads inside an Instagram export). `ExportRecord` and `CoverageRecord` apply to the current
+account too.
 """
 
 from __future__ import annotations
