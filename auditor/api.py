@@ -1,0 +1,339 @@
+"""The library facade: what the CLI and the tests call. Each function owns its transactions.
+
+Heavy modules (connectors, analyzer, reports) are imported inside the functions that use them,
+so `footprint --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from auditor.db import open_engine
+from auditor.errors import InputError, UsageError
+from auditor.models import AuditRun, FindingRow, Subject
+
+PROFESSIONS = ("counselor", "psychologist", "social-worker", "mft", "other")
+ROLES = ("personal", "professional")
+Notify = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+# -- subjects ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    id: int
+    name: str
+    profession: str | None
+    state: str | None
+    covered_entity: bool | None
+
+
+def _info(s: Subject) -> SubjectInfo:
+    return SubjectInfo(s.id, s.name, s.profession, s.state, s.covered_entity)
+
+
+def _check_profession(profession: str | None) -> None:
+    if profession is not None and profession not in PROFESSIONS:
+        raise UsageError(f"unknown profession {profession!r}; choose one of {', '.join(PROFESSIONS)}")
+
+
+def subject_add(db: str | None, name: str, *, profession: str | None = None, state: str | None = None,
+                covered_entity: bool | None = None) -> SubjectInfo:
+    """Create a subject (a practitioner); an existing name is a usage error."""
+    _check_profession(profession)
+    engine = open_engine(db, create=True)
+    with Session(engine) as s, s.begin():
+        if s.scalars(select(Subject).where(Subject.name == name)).first():
+            raise UsageError(f"subject {name!r} exists already; use `footprint subject set`")
+        subj = Subject(name=name, profession=profession, state=state.upper() if state else None,
+                       covered_entity=covered_entity)
+        s.add(subj)
+        s.flush()
+        return _info(subj)
+
+
+def subject_set(db: str | None, name: str, *, profession: str | None = None, state: str | None = None,
+                covered_entity: bool | None = None) -> SubjectInfo:
+    """Change a subject's profession, state or covered-entity flag (what is not given stays)."""
+    _check_profession(profession)
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subj = _subject_named(s, name)
+        if profession is not None:
+            subj.profession = profession
+        if state is not None:
+            subj.state = state.upper()
+        if covered_entity is not None:
+            subj.covered_entity = covered_entity
+        return _info(subj)
+
+
+def subjects(db: str | None) -> list[SubjectInfo]:
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        return [_info(x) for x in s.scalars(select(Subject).order_by(Subject.name))]
+
+
+def _subject_named(s: Session, name: str) -> Subject:
+    subj = s.scalars(select(Subject).where(Subject.name == name)).first()
+    if subj is None:
+        names = ", ".join(s.scalars(select(Subject.name).order_by(Subject.name))) or "none yet"
+        raise UsageError(f"no subject named {name!r} (subjects: {names})")
+    return subj
+
+
+def _subjects_for_read(s: Session, name: str | None) -> list[Subject]:
+    if name:
+        return [_subject_named(s, name)]
+    found = list(s.scalars(select(Subject).order_by(Subject.name)))
+    if not found:
+        raise InputError("the database holds no subject yet; run `footprint ingest` first")
+    return found
+
+
+# -- ingest --------------------------------------------------------------------------------------
+
+def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, subject: str | None = None,
+           platform: str | None = None, include_messages: bool = False, notify: Notify = _quiet,
+           engine: Engine | None = None, roles: Sequence[str | None] | None = None) -> list:
+    """Ingest each path in its own transaction and return one `IngestResult` per path.
+
+    `roles`, when given, is a role per path (scan's --personal/--professional); otherwise `role`
+    applies to all.
+    """
+    from auditor import registry
+    from auditor.ingest import ingest_records
+    from auditor.sources import Source
+
+    if role is not None and role not in ROLES:
+        raise UsageError(f"unknown role {role!r}; choose personal or professional")
+    engine = engine or open_engine(db, create=True)
+    results = []
+    for i, path in enumerate(paths):
+        path_role = roles[i] if roles is not None else role
+        with Source.open(path) as source:
+            conn = registry.get_connector(platform) if platform else registry.detect(source)
+            with Session(engine) as s, s.begin():
+                resolver = _subject_resolver(s, subject, notify)
+                results.append(ingest_records(
+                    s, conn.read(source, include_messages=include_messages),  # type: ignore[attr-defined]
+                    source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]
+                    role=path_role))
+    return results
+
+
+def _subject_resolver(s: Session, name: str | None, notify: Notify) -> Callable:
+    """DESIGN's subject rules: --subject, else the only subject, else one named after the account."""
+    from auditor.records import AccountRecord
+
+    def resolve(rec: AccountRecord) -> Subject:
+        if name:
+            subj = s.scalars(select(Subject).where(Subject.name == name)).first()
+            if subj is None:
+                subj = Subject(name=name)
+                s.add(subj)
+                s.flush()
+                notify(f"created subject {name!r}; set the profession with `footprint subject set`")
+            return subj
+        found = list(s.scalars(select(Subject).order_by(Subject.name)))
+        if len(found) == 1:
+            notify(f"attaching to subject {found[0].name!r}")
+            return found[0]
+        if len(found) > 1:
+            raise UsageError("several subjects in this database ("
+                             + ", ".join(x.name for x in found) + "); choose one with --subject")
+        new_name = rec.display_name or rec.handle or f"{rec.platform} account"
+        subj = Subject(name=new_name)
+        s.add(subj)
+        s.flush()
+        notify(f"created subject {new_name!r} from the account; rename or set the profession with "
+               "`footprint subject set`")
+        return subj
+
+    return resolve
+
+
+# -- audit ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditSummary:
+    run_id: int
+    subjects: list[str]
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    total: int
+
+
+def audit(db: str | None, *, subject: str | None = None, rules: Sequence[Path] = (),
+          include_messages: bool = False, engine: Engine | None = None) -> AuditSummary:
+    """Run the analyzer over the subject(s) and store a new audit run."""
+    from auditor.findings import CATEGORIES, SEVERITIES
+    from auditor.runs import run_audit
+
+    for r in rules:
+        if not Path(r).is_file():
+            raise InputError("no such rules file", path=str(r))
+    engine = engine or open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subs = _subjects_for_read(s, subject)
+        run = run_audit(s, [x.id for x in subs], rule_files=rules, include_messages=include_messages)
+        rows = s.execute(select(FindingRow.severity, FindingRow.category, func.count())
+                         .where(FindingRow.run_id == run.id, FindingRow.change != "resolved",
+                                FindingRow.status.not_in(("false_positive", "remediated", "accepted_risk")))
+                         .group_by(FindingRow.severity, FindingRow.category)).all()
+        by_sev = dict.fromkeys(SEVERITIES, 0)
+        by_cat = dict.fromkeys(CATEGORIES, 0)
+        for sev, cat, n in rows:
+            by_sev[sev] += n
+            by_cat[cat] += n
+        return AuditSummary(run.id, [x.name for x in subs], by_sev, by_cat, sum(by_sev.values()))
+
+
+def exceeds(summary: AuditSummary, fail_on: str | None) -> bool:
+    """True when an open finding is at or above the `--fail-on` severity."""
+    if not fail_on:
+        return False
+    from auditor.findings import Severity
+
+    try:
+        floor = Severity(fail_on).rank
+    except ValueError:
+        raise UsageError(f"unknown severity {fail_on!r}; choose critical, high, medium or low") from None
+    return any(n and Severity(sev).rank >= floor for sev, n in summary.by_severity.items())
+
+
+# -- report --------------------------------------------------------------------------------------
+
+FORMATS = ("html", "json")
+
+
+def report_format(fmt: str | None, out: Path | None) -> str:
+    """`--format`, else the `-o` file's suffix, else html."""
+    if fmt:
+        return fmt.lower()
+    if out is not None and out.suffix.lower().lstrip(".") in FORMATS:
+        return out.suffix.lower().lstrip(".")
+    return "html"
+
+
+def report(db: str | None, *, subject: str | None = None, run: int | None = None, fmt: str | None = None,
+           out: Path | None = None, redact: bool | None = None, auditor: str | None = None,
+           engine: Engine | None = None) -> tuple[str, str]:
+    """Render a report; returns (format, text) and writes it owner-only to `out` when given."""
+    from reports.build import build_report
+    from reports.render import render, write_report
+
+    fmt = report_format(fmt, out)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if redact is None:
+        redact = fmt != "json"  # JSON is the complete machine format (DESIGN: report)
+    engine = engine or open_engine(db, create=False)
+    with Session(engine) as s:
+        ids = [x.id for x in _subjects_for_read(s, subject)]
+        view = build_report(s, subject_ids=ids, run_id=run, redact=redact, auditor=auditor)
+    text = render(view, fmt)
+    if out is not None:
+        write_report(out, text)
+    return fmt, text
+
+
+# -- scan and demo -------------------------------------------------------------------------------
+
+@dataclass
+class ScanResult:
+    ingested: list
+    summary: AuditSummary
+    report_path: Path
+    extra_reports: list[Path] = field(default_factory=list)
+
+
+def scan(db: str | None, paths: Sequence[Path] = (), *, personal: Sequence[Path] = (),
+         professional: Sequence[Path] = (), role: str | None = None, out: Path | None = None,
+         subject: str | None = None, notify: Notify = _quiet) -> ScanResult:
+    """One-off audit: ingest every path, audit, and write the report."""
+    all_paths = [*paths, *personal, *professional]
+    if not all_paths:
+        raise UsageError("give at least one archive (PATH, --personal or --professional)")
+    roles: list[str | None] = [role] * len(paths) + ["personal"] * len(personal) + \
+        ["professional"] * len(professional)
+    engine = open_engine(db, create=True)
+    ingested = ingest(db, all_paths, roles=roles, subject=subject, notify=notify, engine=engine)
+    names = sorted({r.subject for r in ingested})
+    summary = audit(db, subject=names[0] if len(names) == 1 else None, engine=engine)
+    out = out or Path("footprint-report.html")
+    report(db, subject=names[0] if len(names) == 1 else None, out=out, engine=engine)
+    return ScanResult(ingested, summary, out)
+
+
+DEMO_SUBJECT = "Dana Whitfield"
+
+
+def demo_fixtures() -> Path:
+    """The bundled demo archives: package data when installed, `fixtures/demo` in a checkout."""
+    from importlib import resources
+
+    try:
+        root = resources.files("auditor.demo_data")
+        path = Path(str(root))
+        if path.is_dir() and any(path.iterdir()):
+            return path
+    except ModuleNotFoundError:
+        pass
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+    if path.is_dir():
+        return path
+    raise InputError("the demo fixtures are not installed")
+
+
+def demo(out_dir: Path = Path("footprint-demo"), *, notify: Notify = _quiet) -> ScanResult:
+    """The whole audit on the bundled fixtures, in its own database and folder."""
+    root = demo_fixtures()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.chmod(0o700)
+    db_path = out_dir / "footprint.db"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db = str(db_path)
+    subject_add(db, DEMO_SUBJECT, profession="mft", state="OR", covered_entity=True)
+    personal = sorted(p for p in root.iterdir() if p.is_dir() and "personal" in p.name)
+    professional = sorted(p for p in root.iterdir() if p.is_dir() and "professional" in p.name)
+    result = scan(db, personal=personal, professional=professional, subject=DEMO_SUBJECT,
+                  out=out_dir / "report.html", notify=notify)
+    json_path = out_dir / "report.json"
+    report(db, subject=DEMO_SUBJECT, out=json_path)
+    result.extra_reports.append(json_path)
+    return result
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+def rules_list() -> list:
+    from auditor.analyzer import load_packs
+
+    return [rule for pack in load_packs(()) for rule in pack.rules]
+
+
+def rules_check(path: Path):  # type: ignore[no-untyped-def]
+    from auditor.analyzer import check_pack
+
+    if not path.is_file():
+        raise InputError("no such rules file", path=str(path))
+    return check_pack(path)
+
+
+def latest_run_id(db: str | None) -> int | None:
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        return s.scalars(select(func.max(AuditRun.id))).first()
+
+

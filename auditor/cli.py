@@ -1,0 +1,274 @@
+"""The `footprint` command line: typed parameters, one API call, a printed summary.
+
+Library errors (`FootprintError`) become one line and their exit code here and nowhere else; an
+unexpected exception becomes exit 5 with one line asking to report it (the traceback only with
+`--debug`, and never with local variables, which may hold client data).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from auditor import api
+from auditor.errors import FootprintError
+
+app = typer.Typer(
+    name="footprint",
+    help="Audit a mental-health professional's social media footprint against the ethics codes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+subject_app = typer.Typer(help="Manage subjects: the clinicians whose footprint is audited.",
+                          no_args_is_help=True, rich_markup_mode=None)
+rules_app = typer.Typer(help="List the built-in rules or check a rule pack.", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(subject_app, name="subject")
+app.add_typer(rules_app, name="rules")
+
+_state = {"debug": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+Db = Annotated[str | None, typer.Option("--db", help="Database: a SQLite file path or an SQLAlchemy URL "
+                                        "(default: $FOOTPRINT_DB, else ./footprint.db).",
+                                        show_default=False)]
+SubjectOpt = Annotated[str | None, typer.Option("--subject", help="The clinician (subject) to work on.")]
+RoleOpt = Annotated[str | None, typer.Option("--role", help="personal or professional (inferred when omitted).")]
+FailOn = Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this "
+                                            "severity (critical, high, medium, low).")]
+
+
+def err(message: str) -> None:
+    typer.secho(f"footprint: {message}", fg=typer.colors.RED, err=True)
+
+
+def note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handled(fn: F) -> F:
+    """Turn library errors into one line and an exit code; hide tracebacks of the unexpected."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except FootprintError as exc:
+            err(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err("interrupted; nothing was written for the step in progress")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if _state["debug"]:
+                traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+            err(f"internal error ({type(exc).__name__}). This is a bug: please report it, with the "
+                "command you ran; rerun with `footprint --debug ...` to see the traceback.")
+            raise typer.Exit(5) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Audit a therapist's social media archives for confidentiality, dual relationships, conduct,
+    public advice, testimonials and online boundaries. Every finding cites the ethics codes."""
+    _state["debug"] = debug or os.environ.get("FOOTPRINT_DEBUG") == "1"
+
+
+# -- subject -------------------------------------------------------------------------------------
+
+Profession = Annotated[str | None, typer.Option("--profession",
+                                                help="counselor, psychologist, social-worker, mft or other: "
+                                                     "chooses the codes findings cite.")]
+State = Annotated[str | None, typer.Option("--state", help="US state of licensure, e.g. OR.")]
+Covered = Annotated[bool | None, typer.Option("--covered-entity/--no-covered-entity",
+                                              help="Whether the practice is a HIPAA covered entity.")]
+
+
+def _print_subject(info: api.SubjectInfo) -> None:
+    ce = {True: "yes", False: "no", None: "unknown"}[info.covered_entity]
+    typer.echo(f"{info.name}: profession {info.profession or 'not set'}, state {info.state or 'not set'}, "
+               f"HIPAA covered entity {ce}")
+
+
+@subject_app.command("add", epilog="Example: footprint subject add 'Dana Whitfield' --profession mft --state OR")
+@handled
+def subject_add(name: str, profession: Profession = None, state: State = None, covered: Covered = None,
+                db: Db = None) -> None:
+    """Add a clinician (subject) to the workspace."""
+    _print_subject(api.subject_add(db, name, profession=profession, state=state, covered_entity=covered))
+
+
+@subject_app.command("set", epilog="Example: footprint subject set 'Dana Whitfield' --profession counselor")
+@handled
+def subject_set(name: str, profession: Profession = None, state: State = None, covered: Covered = None,
+                db: Db = None) -> None:
+    """Change a subject's profession, state or HIPAA status."""
+    _print_subject(api.subject_set(db, name, profession=profession, state=state, covered_entity=covered))
+
+
+@subject_app.command("list", epilog="Example: footprint subject list --db practice.db")
+@handled
+def subject_list(db: Db = None) -> None:
+    """List the subjects in the workspace."""
+    for info in api.subjects(db):
+        _print_subject(info)
+
+
+# -- ingest, audit, report -----------------------------------------------------------------------
+
+def _print_ingest(results: list) -> None:
+    for res in results:
+        for acc in res.accounts:
+            who = f"{acc.platform} @{acc.handle}" if acc.handle else acc.platform
+            if acc.skipped:
+                typer.echo(f"{res.source}: {who}: already ingested, nothing changed")
+                continue
+            added = sum(acc.added.values())
+            updated = sum(acc.updated.values())
+            deleted = sum(acc.deleted.values())
+            typer.echo(f"{res.source}: {who} ({acc.role}: {acc.role_reason}) for {res.subject!r}: "
+                       f"{added} added, {updated} updated, {deleted} marked deleted"
+                       + (" (partial export: nothing marked deleted)" if acc.partial else ""))
+            for w in acc.warnings:
+                typer.echo(f"  warning: {w['file']}: {w['reason']}")
+            skipped = [c for c in acc.coverage if c["status"] in ("skipped", "unrecognized")]
+            if skipped:
+                typer.echo(f"  {len(skipped)} file(s) not analysed; see the report's coverage section")
+
+
+@app.command(epilog="Example: footprint ingest twitter-2026-01-05.zip --role personal --subject 'Dana Whitfield'")
+@handled
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Archives: zip, tar.gz, folder or single file.")],
+    role: RoleOpt = None,
+    subject: SubjectOpt = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Skip detection and use this connector.")] = None,
+    include_messages: Annotated[bool, typer.Option("--include-messages",
+                                                   help="Also store the text of direct messages.")] = False,
+    db: Db = None,
+) -> None:
+    """Read platform export archives into the database (one transaction per archive)."""
+    _print_ingest(api.ingest(db, paths, role=role, subject=subject, platform=platform,
+                             include_messages=include_messages, notify=note))
+
+
+def _print_summary(summary: api.AuditSummary) -> None:
+    sev = ", ".join(f"{n} {k}" for k, n in summary.by_severity.items())
+    typer.echo(f"audit run {summary.run_id} of {', '.join(summary.subjects)}: {summary.total} open finding(s): {sev}")
+
+
+@app.command(epilog="Example: footprint audit --subject 'Dana Whitfield' --fail-on high")
+@handled
+def audit(
+    subject: SubjectOpt = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="An extra rule pack (TOML); repeatable.")] = None,
+    fail_on: FailOn = None,
+    include_messages: Annotated[bool, typer.Option("--include-messages",
+                                                   help="Analyse stored direct-message text too.")] = False,
+    db: Db = None,
+) -> None:
+    """Run the rules and detectors over the stored data and record an audit run."""
+    summary = api.audit(db, subject=subject, rules=rules or (), include_messages=include_messages)
+    _print_summary(summary)
+    if api.exceeds(summary, fail_on):
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Example: footprint report -o report.html   |   footprint report --format json -o report.json")
+@handled
+def report(
+    subject: SubjectOpt = None,
+    run: Annotated[int | None, typer.Option("--run", help="Audit run id (default: the latest).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="html or json (default: the -o suffix, else html).")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (owner-only).")] = None,
+    redact: Annotated[bool | None, typer.Option("--redact/--no-redact",
+                                                help="Mask third parties (default: on for HTML, off for JSON).")] = None,
+    auditor_name: Annotated[str | None, typer.Option("--auditor", help="Name of the person auditing.")] = None,
+    db: Db = None,
+) -> None:
+    """Render the risk report of an audit run."""
+    fmt_used, text = api.report(db, subject=subject, run=run, fmt=fmt, out=out, redact=redact,
+                                auditor=auditor_name)
+    if out is None:
+        typer.echo(text)
+    else:
+        typer.echo(f"wrote the {fmt_used} report to {out}")
+
+
+@app.command(epilog="Example: footprint scan --personal dana-x.zip --professional practice-x.zip -o report.html")
+@handled
+def scan(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Archives whose role is inferred or set by --role.")] = None,
+    personal: Annotated[list[Path] | None, typer.Option("--personal", help="A personal account's archive.")] = None,
+    professional: Annotated[list[Path] | None, typer.Option("--professional",
+                                                            help="A professional account's archive.")] = None,
+    role: RoleOpt = None,
+    out: Annotated[Path | None, typer.Option("-o", "--output", help="Report file (default footprint-report.html).")] = None,
+    fail_on: FailOn = None,
+    subject: SubjectOpt = None,
+    db: Db = None,
+) -> None:
+    """One-off audit: ingest, audit and report in one go. Works with no network at all."""
+    result = api.scan(db, paths or (), personal=personal or (), professional=professional or (), role=role,
+                      out=out, subject=subject, notify=note)
+    _print_ingest(result.ingested)
+    _print_summary(result.summary)
+    typer.echo(f"wrote the report to {result.report_path}")
+    if api.exceeds(result.summary, fail_on):
+        raise typer.Exit(1)
+
+
+@app.command(epilog="Example: footprint demo && open footprint-demo/report.html")
+@handled
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo database and reports.")] = Path("footprint-demo"),
+) -> None:
+    """Run the whole audit on the bundled fictional therapist's archives (never touches ./footprint.db)."""
+    result = api.demo(out_dir, notify=note)
+    _print_ingest(result.ingested)
+    _print_summary(result.summary)
+    typer.echo(f"wrote {result.report_path} and {', '.join(map(str, result.extra_reports))}")
+
+
+# -- rules ---------------------------------------------------------------------------------------
+
+@rules_app.command("list", epilog="Example: footprint rules list")
+@handled
+def rules_list() -> None:
+    """List the built-in rules: id, category, severity."""
+    for rule in api.rules_list():
+        typer.echo(f"{rule.id:40} {rule.category:22} {rule.severity}")
+
+
+@rules_app.command("check", epilog="Example: footprint rules check my-rules.toml")
+@handled
+def rules_check(path: Path) -> None:
+    """Validate a rule pack and run its examples; exit 3 when it is invalid or an example fails."""
+    result = api.rules_check(path)
+    for line in result.lines():
+        typer.echo(line)
+    if not result.ok:
+        raise typer.Exit(3)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

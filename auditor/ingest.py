@@ -1,0 +1,347 @@
+"""The only writer of source data: records from a connector into the database.
+
+The caller owns the session and the transaction (`auditor.api` wraps one archive in one
+transaction, so a failure half-way leaves the database as it was). Rows are upserted by natural
+keys, in batches, so memory does not grow with the archive:
+
+- content by (account, native id), connections by (account, relation, person key),
+  interactions by (account, kind, direction, person key, item), media by (account, path);
+- every row seen is stamped with the import's id; after a complete (non-partial) export, rows of
+  the data sets it holds whole that were not stamped are marked deleted ("A newer export");
+- a source whose digest is that of the account's newest import is skipped as a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from auditor.clock import utcnow
+from auditor.errors import MalformedArchive
+from auditor.models import Account, Connection, Content, Import, Interaction, Media, Subject
+from auditor.records import (
+    AccountRecord,
+    ConnectionRecord,
+    ContentRecord,
+    CoverageRecord,
+    ExportRecord,
+    InteractionRecord,
+    MediaRecord,
+    Person,
+    Record,
+)
+from auditor.roles import infer_role
+from auditor.sources import Source
+
+BATCH = 2000
+SubjectResolver = Callable[[AccountRecord], Subject]
+
+
+@dataclass
+class AccountResult:
+    """What one ingest did to one account."""
+
+    account_id: int
+    platform: str
+    handle: str | None
+    role: str
+    role_reason: str
+    role_source: str
+    created: bool
+    skipped: bool = False
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+    partial: bool = False
+
+    @property
+    def warnings(self) -> list[dict[str, Any]]:
+        return [c for c in self.coverage if c["status"] == "warning"]
+
+
+@dataclass
+class IngestResult:
+    source: str
+    connector: str
+    subject: str
+    accounts: list[AccountResult]
+
+
+def _person_json(p: Person | None) -> dict[str, Any] | None:
+    return None if p is None else {k: v for k, v in asdict(p).items() if v is not None}
+
+
+def _item_key(r: InteractionRecord) -> str:
+    if r.item_id:
+        return r.item_id
+    return r.created_at.isoformat() if r.created_at else ""
+
+
+class _Table:
+    """Batched upsert of one kind of source row, keyed by a natural key within one account."""
+
+    def __init__(self, session: Session, model: Any, key_cols: tuple[str, ...], family_col: str | None,
+                 import_id: int, account_id: int, result: AccountResult, label: str) -> None:
+        self.s, self.model, self.key_cols, self.family_col = session, model, key_cols, family_col
+        self.import_id, self.account_id, self.result, self.label = import_id, account_id, result, label
+        self.pending: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.seen_families: set[str] = set()
+
+    def add(self, row: dict[str, Any]) -> None:
+        key = tuple(row[c] for c in self.key_cols)
+        self.pending[key] = row  # a later duplicate in the same export wins (X parts overlap)
+        if self.family_col:
+            self.seen_families.add(row[self.family_col])
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        m = self.model
+        rows = self.pending
+        self.pending = {}
+        existing: dict[tuple[Any, ...], Any] = {}
+        first = self.key_cols[0]
+        firsts = list({k[0] for k in rows})
+        for chunk_start in range(0, len(firsts), 500):
+            chunk = firsts[chunk_start:chunk_start + 500]
+            q = select(m).where(m.account_id == self.account_id, getattr(m, first).in_(chunk))
+            for obj in self.s.scalars(q):
+                existing[tuple(getattr(obj, c) for c in self.key_cols)] = obj
+        new_rows = []
+        for key, row in rows.items():
+            fam = row.get(self.family_col) if self.family_col else self.label
+            obj = existing.get(key)
+            if obj is None:
+                row.update(account_id=self.account_id, first_import_id=self.import_id,
+                           last_import_id=self.import_id, deleted_at=None)
+                new_rows.append(row)
+                self.result.added[fam] = self.result.added.get(fam, 0) + 1
+                continue
+            changed = any(getattr(obj, k) != v for k, v in row.items())
+            if changed or obj.deleted_at is not None:
+                for k, v in row.items():
+                    setattr(obj, k, v)
+                obj.deleted_at = None
+                self.result.updated[fam] = self.result.updated.get(fam, 0) + 1
+            obj.last_import_id = self.import_id
+        if new_rows:
+            self.s.execute(insert(m), new_rows)
+        self.s.flush()
+
+    def mark_deleted(self, families: Iterable[str]) -> None:
+        """Rows of whole data sets in this export that the export no longer holds are deleted."""
+        m = self.model
+        fams = list(families)
+        if not fams:
+            return
+        cond = [m.account_id == self.account_id, m.deleted_at.is_(None),
+                or_(m.last_import_id.is_(None), m.last_import_id != self.import_id)]
+        if self.family_col:
+            cond.append(getattr(m, self.family_col).in_(fams))
+        now = utcnow()
+        for fam in fams:
+            fam_cond = list(cond)
+            if self.family_col:
+                fam_cond[-1] = getattr(m, self.family_col) == fam
+            res = self.s.execute(update(m).where(and_(*fam_cond)).values(deleted_at=now))
+            if res.rowcount:
+                self.result.deleted[fam] = self.result.deleted.get(fam, 0) + res.rowcount
+
+
+class _AccountWriter:
+    """Everything written for one owned account during one ingest."""
+
+    def __init__(self, session: Session, account: Account, imp: Import, result: AccountResult) -> None:
+        self.account, self.imp, self.result = account, imp, result
+        args = (imp.id, account.id, result)
+        self.content = _Table(session, Content, ("native_id",), "kind", *args, "content")
+        self.connections = _Table(session, Connection, ("person_key", "relation"), "relation", *args, "connection")
+        self.interactions = _Table(session, Interaction, ("person_key", "kind", "direction", "item_key"),
+                                   "kind", *args, "interaction")
+        self.media = _Table(session, Media, ("path",), None, *args, "media")
+        self.export = ExportRecord()
+
+    def tables(self) -> tuple[_Table, ...]:
+        return (self.content, self.connections, self.interactions, self.media)
+
+    def finish(self) -> None:
+        for t in self.tables():
+            t.flush()
+        if not self.export.partial:
+            ds = self.export.datasets
+            self.content.mark_deleted(f for f in ds if f in _CONTENT_KINDS)
+            self.connections.mark_deleted(f for f in ds if f in _RELATIONS)
+            self.interactions.mark_deleted(f for f in ds if f in _INTERACTIONS)
+            if "media" in ds:
+                self.media.mark_deleted(["media"])
+        self.imp.partial = self.export.partial
+        self.imp.generated_at = self.export.generated_at
+        self.imp.coverage = self.result.coverage
+        self.imp.counts = {"added": self.result.added, "updated": self.result.updated,
+                           "deleted": self.result.deleted}
+        self.imp.finished_at = utcnow()
+        self.result.partial = self.export.partial
+
+
+_CONTENT_KINDS = {"post", "reply", "comment", "caption", "share", "message", "bio"}
+_RELATIONS = {"follower", "following", "friend", "connection", "subscriber", "blocked"}
+_INTERACTIONS = {"like", "comment", "comment_received", "mention", "reply", "tag", "message", "review"}
+
+
+def ingest_records(session: Session, records: Iterator[Record], *, source: Source, connector: str,
+                   resolve_subject: SubjectResolver, role: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> IngestResult:
+    """Persist a connector's record stream. Raises whatever the stream raises (the caller rolls back)."""
+    digest = source.digest()
+    current: Account | None = None  # the owned account records now belong to
+    writer: _AccountWriter | None = None  # None while an already-ingested account is skipped
+    subject: Subject | None = None
+    results: list[AccountResult] = []
+    for n, rec in enumerate(records, 1):
+        if progress and n % 1000 == 0:
+            progress(n)
+        if isinstance(rec, AccountRecord):
+            if current is not None and current.platform == rec.platform:
+                if writer is not None:
+                    _apply_account(current, rec, role)
+                continue
+            if writer is not None:
+                writer.finish()
+            if subject is None:
+                subject = resolve_subject(rec)
+            current, created = _upsert_account(session, subject, rec, role)
+            result = AccountResult(current.id, current.platform, current.handle, current.role,
+                                   current.role_reason, current.role_source, created)
+            results.append(result)
+            if not created and _already_ingested(session, current.id, digest, connector):
+                result.skipped = True
+                writer = None
+                continue
+            imp = Import(subject_id=subject.id, account_id=current.id, connector=connector,
+                         source_name=source.label, source_digest=digest)
+            session.add(imp)
+            session.flush()
+            writer = _AccountWriter(session, current, imp, result)
+            continue
+        if current is None:
+            raise ValueError(f"connector {connector!r} yielded {type(rec).__name__} before an AccountRecord")
+        if writer is not None:
+            _write(writer, rec)
+    if writer is not None:
+        writer.finish()
+    if subject is None:
+        raise MalformedArchive("the archive holds no account data this connector can read", path=source.label)
+    for r in results:
+        acc = session.get(Account, r.account_id)
+        assert acc is not None
+        r.handle, r.role, r.role_reason, r.role_source = acc.handle, acc.role, acc.role_reason, acc.role_source
+    return IngestResult(source=source.label, connector=connector, subject=subject.name, accounts=results)
+
+
+def _write(w: _AccountWriter, rec: Record) -> None:
+    if isinstance(rec, ContentRecord):
+        w.content.add({
+            "platform": rec.platform, "native_id": rec.native_id, "kind": rec.kind, "text": rec.text,
+            "created_at": rec.created_at, "url": rec.url, "in_reply_to_id": rec.in_reply_to_id,
+            "in_reply_to": _person_json(rec.in_reply_to), "visibility": rec.visibility,
+            "mentions": [_person_json(p) for p in rec.mentions], "place": rec.place,
+            "latitude": rec.latitude, "longitude": rec.longitude, "source_file": rec.source_file,
+        })
+    elif isinstance(rec, ConnectionRecord):
+        p = rec.person
+        w.connections.add({
+            "platform": rec.platform, "relation": rec.relation, "person_key": p.key(),
+            "native_id": p.native_id, "handle": p.handle, "name": p.name, "url": p.url,
+            "created_at": rec.created_at,
+        })
+    elif isinstance(rec, InteractionRecord):
+        p = rec.person
+        w.interactions.add({
+            "platform": rec.platform, "kind": rec.kind, "direction": rec.direction,
+            "person_key": p.key(), "native_id": p.native_id, "handle": p.handle, "name": p.name,
+            "item_key": _item_key(rec), "created_at": rec.created_at,
+        })
+    elif isinstance(rec, MediaRecord):
+        w.media.add({
+            "platform": rec.platform, "path": rec.path, "content_id": rec.content_id,
+            "taken_at": rec.taken_at, "latitude": rec.latitude, "longitude": rec.longitude,
+        })
+    elif isinstance(rec, CoverageRecord):
+        w.result.coverage.append({"file": rec.file, "status": rec.status, "reason": rec.reason,
+                                  "count": rec.count})
+    elif isinstance(rec, ExportRecord):
+        w.export = rec
+    else:
+        raise TypeError(f"not a record: {type(rec).__name__}")
+
+
+def _already_ingested(session: Session, account_id: int, digest: str, connector: str) -> bool:
+    """True when the account's newest import came from this very source (a re-ingest: no-op).
+
+    Only the newest counts: ingesting an older archive again after a newer one is an ingest like
+    any other ("newer" means ingested later, DESIGN: A newer export).
+    """
+    q = (select(Import.source_digest, Import.connector).where(Import.account_id == account_id,
+                                                              Import.finished_at.is_not(None))
+         .order_by(Import.id.desc()).limit(1))
+    row = session.execute(q).first()
+    return row is not None and row[0] == digest and row[1] == connector
+
+
+def _upsert_account(session: Session, subject: Subject, rec: AccountRecord,
+                    role: str | None) -> tuple[Account, bool]:
+    key = rec.native_id or "subject"
+    acc = session.scalars(select(Account).where(Account.subject_id == subject.id,
+                                                Account.platform == rec.platform,
+                                                Account.account_key == key)).first()
+    created = acc is None
+    if acc is None:
+        acc = Account(subject_id=subject.id, platform=rec.platform, account_key=key, links=[], categories=[])
+        session.add(acc)
+    _apply_account(acc, rec, role)
+    session.flush()
+    return acc, created
+
+
+def _apply_account(acc: Account, rec: AccountRecord, role: str | None) -> None:
+    """Copy what the record knows onto the account; a value the record lacks keeps the stored one."""
+    for attr in ("native_id", "handle", "display_name", "bio", "website", "location", "private",
+                 "account_type", "created_at", "url"):
+        value = getattr(rec, attr)
+        if value is not None:
+            setattr(acc, attr, value)
+    if rec.links:
+        acc.links = sorted(set(acc.links or []) | set(rec.links))
+    if rec.categories:
+        acc.categories = list(rec.categories)
+    acc.last_seen = utcnow()
+    if role:
+        acc.role, acc.role_source = role, "user"
+        acc.role_reason = "set with --role"
+    elif acc.role_source != "user":
+        guess = infer_role(handle=acc.handle, display_name=acc.display_name, bio=acc.bio,
+                           account_type=acc.account_type, categories=tuple(acc.categories or ()))
+        acc.role, acc.role_reason, acc.role_source = guess.role, guess.reason, "inferred"
+
+
+def latest_imports(session: Session, subject_id: int) -> list[Import]:
+    """Each account's newest finished import, for coverage in reports."""
+    rows = session.scalars(select(Import).where(Import.subject_id == subject_id,
+                                                Import.finished_at.is_not(None))
+                           .order_by(Import.account_id, Import.id.desc())).all()
+    seen: set[int] = set()
+    out = []
+    for r in rows:
+        if r.account_id not in seen:
+            seen.add(r.account_id)
+            out.append(r)
+    return out
+
+

@@ -1,0 +1,95 @@
+"""Audit runs: run the analyzer for each subject and persist its findings with status and change.
+
+`change` compares with the subject's previous run (DESIGN: Triage, re-runs): `new`, `unchanged`,
+`reappeared` (decided remediated, yet present again: its status goes back to open) and
+`resolved` (present in the previous run, gone now: listed once, in this first run after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auditor import __version__
+from auditor.clock import utcnow
+from auditor.findings import Finding
+from auditor.models import AuditRun, FindingRow
+from auditor.triage import current_decisions
+
+
+def previous_run_id(session: Session, subject_id: int, before: int) -> int | None:
+    """The newest run before `before` that audited this subject."""
+    runs = session.scalars(select(AuditRun).where(AuditRun.id < before).order_by(AuditRun.id.desc()))
+    for run in runs:
+        if subject_id in (run.parameters or {}).get("subjects", []):
+            return run.id
+    return None
+
+
+def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Sequence[Path] = (),
+              include_messages: bool = False, extra_findings: dict[int, list[Finding]] | None = None,
+              parameters: dict[str, Any] | None = None) -> AuditRun:
+    """Analyse every subject, persist one run and its findings, and return the run."""
+    from auditor.analyzer import analyze
+
+    params = {"subjects": list(subject_ids), "rule_files": [str(p) for p in rule_files],
+              "include_messages": include_messages, **(parameters or {})}
+    run = AuditRun(rules_version="", code_version=__version__, parameters=params)
+    session.add(run)
+    session.flush()
+    for sid in subject_ids:
+        result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages)
+        run.rules_version = result.rules_version
+        findings = list(result.findings) + list((extra_findings or {}).get(sid, []))
+        _persist(session, run, sid, findings)
+    run.finished_at = utcnow()
+    session.flush()
+    return run
+
+
+def _persist(session: Session, run: AuditRun, subject_id: int, findings: list[Finding]) -> None:
+    prev_id = previous_run_id(session, subject_id, run.id)
+    prev: dict[str, FindingRow] = {}
+    if prev_id is not None:
+        prev = {r.fingerprint: r for r in session.scalars(
+            select(FindingRow).where(FindingRow.run_id == prev_id, FindingRow.subject_id == subject_id))
+            if r.change != "resolved"}
+    decisions = current_decisions(session, subject_id)
+    seen: set[str] = set()
+    rows = []
+    for f in findings:
+        fp = f.fingerprint
+        if fp in seen:
+            continue
+        seen.add(fp)
+        decision = decisions.get(fp)
+        status = decision.status if decision else "open"
+        change = "unchanged" if fp in prev else "new"
+        if status == "remediated":
+            change, status = "reappeared", "open"
+        rows.append(FindingRow(
+            run_id=run.id, subject_id=subject_id, account_id=f.account_id, fingerprint=fp,
+            category=f.category, rule_id=f.rule_id, severity=f.severity.value, score=round(f.score, 4),
+            item_type=f.item.type, platform=f.item.platform, native_id=f.item.native_id,
+            url=f.item.url, item_created_at=f.item.created_at, message=f.message, excerpt=f.excerpt,
+            spans=[list(s) for s in f.spans], explanation=f.explanation,
+            citations=[{"code": c.code, "section": c.section, "title": c.title} for c in f.citations],
+            remediation=f.remediation, change=change, status=status))
+    for fp, old in prev.items():
+        if fp in seen:
+            continue
+        decision = decisions.get(fp)
+        rows.append(FindingRow(
+            run_id=run.id, subject_id=subject_id, account_id=old.account_id, fingerprint=fp,
+            category=old.category, rule_id=old.rule_id, severity=old.severity, score=old.score,
+            item_type=old.item_type, platform=old.platform, native_id=old.native_id, url=old.url,
+            item_created_at=old.item_created_at, message=old.message, excerpt=old.excerpt,
+            spans=old.spans, explanation=old.explanation, citations=old.citations,
+            remediation=old.remediation, change="resolved",
+            status=decision.status if decision else old.status))
+    session.add_all(rows)
+    session.flush()
