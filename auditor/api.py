@@ -229,15 +229,15 @@ def report(db: str | None, *, subject: str | None = None, run: int | None = None
            out: Path | None = None, redact: bool | None = None, auditor: str | None = None,
            engine: Engine | None = None) -> tuple[str, str]:
     """Render a report; returns (format, text) and writes it owner-only to `out` when given."""
-    from reports.build import build_report
-    from reports.render import render, write_report
-
     fmt = report_format(fmt, out)
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if redact is None:
         redact = fmt != "json"  # JSON is the complete machine format (DESIGN: report)
     engine = engine or open_engine(db, create=False)
+    from reports.build import build_report
+    from reports.render import render, write_report
+
     with Session(engine) as s:
         ids = [x.id for x in _subjects_for_read(s, subject)]
         view = build_report(s, subject_ids=ids, run_id=run, redact=redact, auditor=auditor)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+from tests.helpers import FIXTURES, zip_folder
 
 
 @pytest.fixture(scope="session")
@@ -21,16 +19,6 @@ def samples_dir() -> Path:
             pytest.fail("FOOTPRINT_SAMPLES is not set to a folder, and CI must run the sample tests")
         pytest.skip("FOOTPRINT_SAMPLES is not set: the real-sample tests need ../shared/samples")
     return Path(value)
-
-
-def zip_folder(folder: Path, dest: Path, *, top: str | None = None) -> Path:
-    """Zip a fixture folder (optionally under one top folder, as platforms do) and return the zip."""
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(folder).as_posix()
-                zf.write(path, f"{top}/{rel}" if top else rel)
-    return dest
 
 
 @pytest.fixture
