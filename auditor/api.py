@@ -337,3 +337,134 @@ def latest_run_id(db: str | None) -> int | None:
         return s.scalars(select(func.max(AuditRun.id))).first()
 
 
+
+
+# -- findings, decisions, diff -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingLine:
+    fingerprint: str
+    subject: str
+    severity: str
+    category: str
+    rule: str
+    status: str
+    change: str
+    platform: str
+    account: str | None
+    item_type: str
+    native_id: str | None
+    message: str
+
+
+def _run_for(s: Session, run: int | None) -> int:
+    run_id = run if run is not None else s.scalars(select(func.max(AuditRun.id))).first()
+    if run_id is None:
+        raise InputError("no audit run yet; run `footprint audit` first")
+    if s.get(AuditRun, run_id) is None:
+        raise InputError(f"there is no audit run {run_id}")
+    return run_id
+
+
+def findings(db: str | None, *, subject: str | None = None, run: int | None = None,
+             status: str | None = None, category: str | None = None, severity: str | None = None,
+             account: str | None = None, change: str | None = None, rule: str | None = None) -> list[FindingLine]:
+    """The findings of a run (default the latest), filtered; sorted by severity then score."""
+    from auditor.findings import Severity
+    from auditor.models import Account
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        subs = {x.id: x.name for x in _subjects_for_read(s, subject)}
+        run_id = _run_for(s, run)
+        q = (select(FindingRow, Account.handle).outerjoin(Account, Account.id == FindingRow.account_id)
+             .where(FindingRow.run_id == run_id, FindingRow.subject_id.in_(subs)))
+        for col, value in ((FindingRow.status, status), (FindingRow.category, category),
+                           (FindingRow.severity, severity), (FindingRow.change, change),
+                           (FindingRow.rule_id, rule)):
+            if value:
+                q = q.where(col == value)
+        if account:
+            q = q.where(Account.handle == account.lstrip("@"))
+        rows = s.execute(q).all()
+        rows.sort(key=lambda r: (-Severity(r[0].severity).rank, -r[0].score, r[0].fingerprint))
+        return [FindingLine(f.fingerprint, subs[f.subject_id], f.severity, f.category, f.rule_id, f.status,
+                            f.change, f.platform, handle, f.item_type, f.native_id, f.message)
+                for f, handle in rows]
+
+
+def decide(db: str | None, fingerprints: Sequence[str], *, status: str, note: str, who: str,
+           subject: str | None = None) -> list[FindingLine]:
+    """Record a decision on each fingerprint (a unique prefix of at least 6 characters is enough)."""
+    from auditor.triage import decide_many
+
+    if not fingerprints:
+        raise UsageError("name at least one fingerprint (see `footprint findings`)")
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subs = [x.id for x in _subjects_for_read(s, subject)]
+        known = s.execute(select(FindingRow.fingerprint, FindingRow.subject_id)
+                          .where(FindingRow.subject_id.in_(subs))).all()
+        chosen: dict[str, int] = {}
+        for prefix in fingerprints:
+            if len(prefix) < 6:
+                raise UsageError(f"fingerprint {prefix!r} is too short: give at least 6 characters")
+            hits = {(fp, sid) for fp, sid in known if fp.startswith(prefix.lower())}
+            if not hits:
+                raise UsageError(f"no finding has the fingerprint {prefix!r}")
+            if len({fp for fp, _ in hits}) > 1:
+                raise UsageError(f"fingerprint {prefix!r} is ambiguous: give more characters")
+            for fp, sid in hits:
+                chosen[fp] = sid
+        by_subject: dict[int, list[str]] = {}
+        for fp, sid in chosen.items():
+            by_subject.setdefault(sid, []).append(fp)
+        for sid, fps in by_subject.items():
+            decide_many(s, sid, fps, status, note, who)
+    return [f for f in findings(db, subject=subject) if f.fingerprint in chosen]
+
+
+@dataclass(frozen=True)
+class DiffSummary:
+    from_run: int | None
+    to_run: int
+    by_change: dict[str, int]
+    by_category: dict[str, dict[str, int]]
+
+
+def diff(db: str | None, *, subject: str | None = None, from_run: int | None = None,
+         to_run: int | None = None) -> DiffSummary:
+    """What changed between two runs: counts by change (new, resolved, ...) and by category."""
+    from auditor.findings import CATEGORIES
+    from auditor.runs import previous_run_id
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        subs = [x.id for x in _subjects_for_read(s, subject)]
+        to_id = _run_for(s, to_run)
+        if from_run is not None:
+            _run_for(s, from_run)
+        else:
+            prevs = [previous_run_id(s, sid, to_id) for sid in subs]
+            from_run = max((p for p in prevs if p is not None), default=None)
+        changes = ("new", "unchanged", "reappeared", "resolved")
+        by_change = dict.fromkeys(changes, 0)
+        by_cat = {c: dict.fromkeys(changes, 0) for c in CATEGORIES}
+        if from_run is None or from_run == previous_run_id(s, subs[0], to_id):
+            # Adjacent runs: the stored `change` of the newer run says it all.
+            rows = s.execute(select(FindingRow.category, FindingRow.change)
+                             .where(FindingRow.run_id == to_id, FindingRow.subject_id.in_(subs))).all()
+            pairs = [(cat, ch) for cat, ch in rows]
+        else:
+            old = dict(s.execute(select(FindingRow.fingerprint, FindingRow.category).where(
+                FindingRow.run_id == from_run, FindingRow.subject_id.in_(subs),
+                FindingRow.change != "resolved")).all())
+            new = dict(s.execute(select(FindingRow.fingerprint, FindingRow.category).where(
+                FindingRow.run_id == to_id, FindingRow.subject_id.in_(subs),
+                FindingRow.change != "resolved")).all())
+            pairs = [(cat, "unchanged" if fp in old else "new") for fp, cat in new.items()]
+            pairs += [(cat, "resolved") for fp, cat in old.items() if fp not in new]
+        for cat, ch in pairs:
+            by_change[ch] += 1
+            by_cat[cat][ch] += 1
+        return DiffSummary(from_run, to_id, by_change, by_cat)

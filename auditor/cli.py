@@ -245,6 +245,71 @@ def demo(
     typer.echo(f"wrote {result.report_path} and {', '.join(map(str, result.extra_reports))}")
 
 
+# -- findings, decide, diff ----------------------------------------------------------------------
+
+def _print_findings(lines: list[api.FindingLine]) -> None:
+    for f in lines:
+        where = f"{f.platform} @{f.account}" if f.account else f.platform
+        typer.echo(f"{f.fingerprint[:12]}  {f.severity:8} {f.category:20} {f.status:14} {f.change:10} "
+                   f"{where} {f.item_type} {f.native_id or ''}: {f.message}")
+
+
+@app.command(epilog="Example: footprint findings --severity high --status open")
+@handled
+def findings(
+    subject: SubjectOpt = None,
+    run: Annotated[int | None, typer.Option("--run", help="Audit run id (default: the latest).")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="open, acknowledged, false_positive, "
+                                               "remediated or accepted_risk.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="One of the six categories.")] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="critical, high, medium or low.")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="An account handle.")] = None,
+    change: Annotated[str | None, typer.Option("--change", help="new, unchanged, reappeared or resolved.")] = None,
+    db: Db = None,
+) -> None:
+    """List the findings of an audit run, one line each, with their fingerprints."""
+    lines = api.findings(db, subject=subject, run=run, status=status, category=category,
+                         severity=severity, account=account, change=change)
+    _print_findings(lines)
+    typer.echo(f"{len(lines)} finding(s)", err=True)
+
+
+@app.command(epilog="Example: footprint decide 3fa9c2e1d0b4 --status false_positive --note 'composite case, no client'")
+@handled
+def decide(
+    fingerprints: Annotated[list[str], typer.Argument(help="Fingerprints (or unique prefixes of 6+ characters).")],
+    status: Annotated[str, typer.Option("--status", help="open, acknowledged, false_positive, remediated "
+                                        "or accepted_risk (open undoes a decision).")],
+    note: Annotated[str, typer.Option("--note", help="Why: kept with the decision.")],
+    who: Annotated[str | None, typer.Option("--who", help="Who decides (default: the login name).")] = None,
+    subject: SubjectOpt = None,
+    db: Db = None,
+) -> None:
+    """Record a triage decision on findings; it survives new archives and new runs."""
+    import getpass
+
+    decided = api.decide(db, fingerprints, status=status, note=note, who=who or getpass.getuser(),
+                         subject=subject)
+    typer.echo(f"recorded {status} on {len(decided)} finding(s)")
+
+
+@app.command(epilog="Example: footprint diff --from 3 --to 5")
+@handled
+def diff(
+    subject: SubjectOpt = None,
+    from_run: Annotated[int | None, typer.Option("--from", help="Older run (default: the run before --to).")] = None,
+    to_run: Annotated[int | None, typer.Option("--to", help="Newer run (default: the latest).")] = None,
+    db: Db = None,
+) -> None:
+    """Summarise what changed between two audit runs: new, unchanged, reappeared, resolved."""
+    d = api.diff(db, subject=subject, from_run=from_run, to_run=to_run)
+    typer.echo(f"from run {d.from_run if d.from_run is not None else '(none)'} to run {d.to_run}: "
+               + ", ".join(f"{n} {k}" for k, n in d.by_change.items()))
+    for cat, counts in d.by_category.items():
+        if any(counts.values()):
+            typer.echo(f"  {cat}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
+
+
 # -- rules ---------------------------------------------------------------------------------------
 
 @rules_app.command("list", epilog="Example: footprint rules list")

@@ -31,3 +31,9 @@ def record_decision(session: Session, subject_id: int, fingerprint: str, status:
     session.add(d)
     session.flush()
     return d
+
+
+def decide_many(session: Session, subject_id: int, fingerprints: list[str], status: str, note: str,
+                who: str) -> list[Decision]:
+    """Record one decision per fingerprint (all or nothing: the caller owns the transaction)."""
+    return [record_decision(session, subject_id, fp, status, note, who) for fp in fingerprints]
