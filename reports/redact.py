@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 Span = tuple[int, int]
+#: A character trie: each key one character ("" marks the end of a term).
+_Trie = dict[str, "_Trie"]
 
 NAME_MASK = "[name]"
 ID_MASK = "[id]"
@@ -27,8 +29,13 @@ ID_MASK = "[id]"
 MIN_TERM = 2
 #: Longer strings are not real names or handles (and would make the pattern needlessly deep).
 MAX_TERM = 100
+#: Squeezed terms shorter than this are not looked for inside path segments (too many false hits).
+MIN_COMPACT = 4
 
 _OWN, _HANDLE, _NAME = "own", "handle", "name"
+#: What may stand between the words of a name: "Jane Doe", "Jane-Doe", "jane.doe", "jane_doe".
+_GAP = r"[\s_.\-]+"
+_GAP_RE = re.compile(_GAP)
 
 
 @lru_cache(maxsize=4096)
@@ -57,16 +64,16 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
 def _trie_pattern(terms: Iterable[str]) -> str:
     """One regex alternation of all terms, shaped as a trie so matching cost does not grow
     with the number of terms (thousands of followers), preferring the longest term."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: _Trie = {}
     for term in terms:
         node = trie
         for ch in term:
             node = node.setdefault(ch, {})
         node[""] = {}  # end of a term
 
-    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+    def pattern(node: _Trie) -> str:
         branches = [
-            (r"\s+" if ch == " " else re.escape(ch)) + pattern(child)
+            (_GAP if ch == " " else re.escape(ch)) + pattern(child)
             for ch, child in sorted(node.items())
             if ch
         ]
@@ -108,15 +115,26 @@ class Redactor:
         for kind, values in sources:
             for value in values:
                 term = fold(value.lstrip("@"))
+                if kind == _NAME:  # "Mary-Jane Watson" also as "Mary Jane Watson"
+                    term = " ".join(_GAP_RE.sub(" ", term).split())
                 if MIN_TERM <= len(term) <= MAX_TERM:
                     kinds[term] = kind
         self._kinds = kinds
         self._own_terms = frozenset(t for t, k in kinds.items() if k == _OWN)
         self._regex: re.Pattern[str] | None = None
-        if enabled and any(k != _OWN for k in kinds.values()):
+        self._compact: re.Pattern[str] | None = None
+        self._own_compact: re.Pattern[str] | None = None
+        third = sorted(t for t, k in kinds.items() if k != _OWN)
+        if enabled and third:
             # Not preceded by a word character or `@` (so "mail@jane.com" is left alone),
             # not followed by a word character; an optional `@` in front of any term.
             self._regex = re.compile(r"(?<![\w@])@?(?:" + _trie_pattern(sorted(kinds)) + r")(?!\w)")
+            compact = sorted({c for c in map(_compact, third) if len(c) >= MIN_COMPACT})
+            if compact:
+                self._compact = re.compile(_trie_pattern(compact))
+            own_compact = sorted({c for c in map(_compact, self._own_terms) if c})
+            if own_compact:
+                self._own_compact = re.compile(_trie_pattern(own_compact))
 
     @classmethod
     def disabled(cls) -> Redactor:
@@ -132,7 +150,11 @@ class Redactor:
         for m in self._regex.finditer(folded):
             matched = m.group(0)
             has_at = matched.startswith("@")
-            kind = self._kinds.get(" ".join(matched.lstrip("@").split()))
+            bare = matched.lstrip("@")
+            # A handle's own dots and underscores first ("ellie.k"), then a name's gaps.
+            kind = self._kinds.get(" ".join(bare.split())) or self._kinds.get(
+                " ".join(_GAP_RE.sub(" ", bare).split())
+            )
             if kind is None or kind == _OWN or m.start() == m.end():
                 continue
             start = origin[m.start()]
@@ -171,6 +193,27 @@ class Redactor:
         mapped = ((_map(s, edits, end=False), _map(e, edits, end=True)) for s, e in spans)
         return "".join(pieces), tuple((s, e) for s, e in mapped if s < e)
 
+    def path(self, path: str) -> str:
+        """A file path with every segment that embeds a third party replaced by `[name]`.
+
+        Exports name folders after people without spaces or word boundaries (Facebook's
+        `messages/inbox/janedoe_10153/`), so a segment is masked when a third party's name or
+        handle, squeezed to letters and digits, occurs anywhere in it.
+        """
+        if self._compact is None:
+            return self.text(path)
+        segments = [NAME_MASK if self._names_someone(seg) else seg for seg in path.split("/")]
+        return self.text("/".join(segments))
+
+    def _names_someone(self, segment: str) -> bool:
+        assert self._compact is not None
+        squeezed = _compact(segment)
+        if self._own_compact is not None:
+            # The subject's own name in a folder ("dana-whitfield-x.zip") is not a third party's,
+            # even when a third party is called "Dana".
+            squeezed = self._own_compact.sub("|", squeezed)
+        return self._compact.search(squeezed) is not None
+
     def url(self, url: str | None) -> str | None:
         """The URL, or None when it names a third party (a masked URL is no use as a link)."""
         if url is None or not self.enabled:
@@ -194,6 +237,11 @@ class Redactor:
         if native_id is None or not self.enabled:
             return native_id
         return ID_MASK
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only, folded: how a name looks inside a folder name."""
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def _handle_forms(handles: Iterable[str]) -> Iterable[str]:

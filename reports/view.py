@@ -75,8 +75,6 @@ class CoverageView:
     files_skipped: tuple[SkippedFile, ...]
     #: Connections stored with an account id only: neither a handle nor a name to show.
     connections_unresolved: int
-    #: The subset of `files_skipped` that are warnings on files that were read (HTML).
-    warnings: tuple[SkippedFile, ...]
 
 
 @dataclass(frozen=True, slots=True)
