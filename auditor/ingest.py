@@ -124,7 +124,7 @@ class _Table:
                 new_rows.append(row)
                 self.result.added[fam] = self.result.added.get(fam, 0) + 1
                 continue
-            changed = any(getattr(obj, k) != v for k, v in row.items())
+            changed = any(getattr(obj, k) != v for k, v in row.items() if k not in _NOT_CHANGES)
             if changed or obj.deleted_at is not None:
                 for k, v in row.items():
                     setattr(obj, k, v)
@@ -190,6 +190,8 @@ class _AccountWriter:
         self.result.partial = self.export.partial
 
 
+#: Columns whose change alone is not an update: the same item in a re-export under another top folder.
+_NOT_CHANGES = frozenset({"source_file"})
 _CONTENT_KINDS = {"post", "reply", "comment", "caption", "share", "message", "bio"}
 _RELATIONS = {"follower", "following", "friend", "connection", "subscriber", "blocked"}
 _INTERACTIONS = {"like", "comment", "comment_received", "mention", "reply", "tag", "message", "review"}
@@ -216,14 +218,17 @@ def ingest_records(session: Session, records: Iterator[Record], *, source: Sourc
                 writer.finish()
             if subject is None:
                 subject = resolve_subject(rec)
-            current, created = _upsert_account(session, subject, rec, role)
+            current, created = _find_account(session, subject, rec)
+            if not created and _already_ingested(session, current.id, digest, connector):
+                results.append(AccountResult(current.id, current.platform, current.handle, current.role,
+                                             current.role_reason, current.role_source, False, skipped=True))
+                writer = None
+                continue
+            _apply_account(current, rec, role)
+            session.flush()
             result = AccountResult(current.id, current.platform, current.handle, current.role,
                                    current.role_reason, current.role_source, created)
             results.append(result)
-            if not created and _already_ingested(session, current.id, digest, connector):
-                result.skipped = True
-                writer = None
-                continue
             imp = Import(subject_id=subject.id, account_id=current.id, connector=connector,
                          source_name=source.label, source_digest=digest)
             session.add(imp)
@@ -295,19 +300,18 @@ def _already_ingested(session: Session, account_id: int, digest: str, connector:
     return row is not None and row[0] == digest and row[1] == connector
 
 
-def _upsert_account(session: Session, subject: Subject, rec: AccountRecord,
-                    role: str | None) -> tuple[Account, bool]:
+def _find_account(session: Session, subject: Subject, rec: AccountRecord) -> tuple[Account, bool]:
+    """The stored account a record names (platform and native id, else one per subject), or a new one."""
     key = rec.native_id or "subject"
     acc = session.scalars(select(Account).where(Account.subject_id == subject.id,
                                                 Account.platform == rec.platform,
                                                 Account.account_key == key)).first()
-    created = acc is None
-    if acc is None:
-        acc = Account(subject_id=subject.id, platform=rec.platform, account_key=key, links=[], categories=[])
-        session.add(acc)
-    _apply_account(acc, rec, role)
+    if acc is not None:
+        return acc, False
+    acc = Account(subject_id=subject.id, platform=rec.platform, account_key=key, links=[], categories=[])
+    session.add(acc)
     session.flush()
-    return acc, created
+    return acc, True
 
 
 def _apply_account(acc: Account, rec: AccountRecord, role: str | None) -> None:

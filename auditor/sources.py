@@ -168,6 +168,13 @@ class Source:
                 raise UnsafeArchive(f"member {info.filename!r} is a symbolic link; refusing the archive", path=self.label)
             if info.file_size > self.limits.max_member:
                 raise UnsafeArchive(f"member {info.filename!r} declares {info.file_size} bytes, over the member cap", path=self.label)
+            # Declared sizes can lie, so the streaming reader checks again; but a member that
+            # declares itself a bomb is refused up front, even if no connector would read it.
+            if (info.file_size > self.limits.ratio_floor
+                    and info.file_size > self.limits.max_ratio * max(info.compress_size, 1)):
+                raise UnsafeArchive(
+                    f"member {info.filename!r} inflates to {info.file_size} bytes at a ratio over "
+                    f"{self.limits.max_ratio:g}:1 (a zip bomb?); refusing the archive", path=self.label)
             total += info.file_size
             self._members[name] = info
         if total > self.limits.max_total:

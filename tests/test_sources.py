@@ -97,20 +97,28 @@ def test_symlink_in_folder_is_not_followed(tmp_path: Path) -> None:
         assert src.names() == ["real.txt"]
 
 
-def test_zip_bomb_is_stopped_while_streaming(tmp_path: Path) -> None:
+def test_zip_bomb_is_refused_when_opened(tmp_path: Path) -> None:
     # 11 MiB of zeros deflates to about 11 KiB: past the 10 MiB floor at a ratio near 1000:1.
     path = _zip(tmp_path / "bomb.zip", {"data/tweets.js": b"\0" * (11 * 1024 * 1024)})
-    with Source.open(path) as src, pytest.raises(UnsafeArchive, match="zip bomb"):
-        src.read_bytes("data/tweets.js")
+    with pytest.raises(UnsafeArchive, match="zip bomb"):
+        Source.open(path)
 
 
 def test_ratio_cap_is_configurable(tmp_path: Path) -> None:
     path = _zip(tmp_path / "small.zip", {"a.txt": b"a" * 200_000})
-    limits = Limits(ratio_floor=1000, max_ratio=10)
-    with Source.open(path, limits) as src, pytest.raises(UnsafeArchive):
-        src.read_bytes("a.txt")
+    with pytest.raises(UnsafeArchive):
+        Source.open(path, Limits(ratio_floor=1000, max_ratio=10))
     with Source.open(path) as src:
         assert len(src.read_bytes("a.txt")) == 200_000
+
+
+def test_caps_are_checked_again_while_streaming(tmp_path: Path) -> None:
+    # A tar.gz compresses as a whole, so its members are capped as they inflate.
+    path = _tar(tmp_path / "big.tar.gz", {"a.json": b"x" * 300_000, "b.json": b"y" * 300_000})
+    with Source.open(path, Limits(max_total=400_000)) as src:
+        src.read_bytes("a.json")
+        with pytest.raises(UnsafeArchive, match="total cap"):
+            src.read_bytes("b.json")
 
 
 def test_total_cap_counts_every_member(tmp_path: Path) -> None:
