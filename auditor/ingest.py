@@ -178,7 +178,7 @@ class _AccountWriter:
             ds = self.export.datasets
             self.content.mark_deleted(f for f in ds if f in _CONTENT_KINDS)
             self.connections.mark_deleted(f for f in ds if f in _RELATIONS)
-            self.interactions.mark_deleted(f for f in ds if f in _INTERACTIONS)
+            self.interactions.mark_deleted(_interaction_families(ds))
             if "media" in ds:
                 self.media.mark_deleted(["media"])
         self.imp.partial = self.export.partial
@@ -195,6 +195,16 @@ _NOT_CHANGES = frozenset({"source_file"})
 _CONTENT_KINDS = {"post", "reply", "comment", "caption", "share", "message", "bio"}
 _RELATIONS = {"follower", "following", "friend", "connection", "subscriber", "blocked"}
 _INTERACTIONS = {"like", "comment", "comment_received", "mention", "reply", "tag", "message", "review"}
+
+
+def _interaction_families(datasets: Iterable[str]) -> list[str]:
+    """Interaction kinds an export holds whole: "interaction:X", or a bare X that is no content kind."""
+    out = []
+    for name in datasets:
+        kind = name.removeprefix("interaction:")
+        if kind in _INTERACTIONS and (name != kind or kind not in _CONTENT_KINDS):
+            out.append(kind)
+    return out
 
 
 def ingest_records(session: Session, records: Iterator[Record], *, source: Source, connector: str,

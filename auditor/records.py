@@ -140,7 +140,9 @@ class ExportRecord:
     """What the export as a whole claims: whether it is partial, and which data sets it holds whole.
 
     `datasets` names the record families the export contains completely: content kinds ("post",
-    "reply", ...), connection relations ("follower", ...) and interaction kinds ("like", ...).
+    "reply", "comment", "message", ...), connection relations ("follower", ...) and interaction
+    kinds prefixed "interaction:" ("interaction:like", "interaction:message"). A bare interaction
+    kind that names no content kind ("like", "mention", "tag", "review") is accepted too.
     Ingesting a newer, non-partial export marks stored rows of those families that are missing
     from it as deleted; families not listed are left alone.
     """

@@ -38,6 +38,8 @@ class Limits:
     #: The largest single JSON record a connector will build in memory.
     max_record: int = 64 * MiB
     max_depth: int = 64
+    #: A Bluesky CAR repository is decoded whole (DAG-CBOR blocks reference each other).
+    max_car: int = 512 * MiB
 
 
 DEFAULT_LIMITS = Limits()

@@ -173,3 +173,23 @@ def test_second_platform_in_one_export_is_a_second_account(session: Session, tmp
 def test_a_record_before_any_account_is_a_bug(session: Session, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="before an AccountRecord"):
         run(session, tmp_path, [ContentRecord(platform="x", kind="post", native_id="1", text="t")])
+
+
+def test_interaction_data_sets_do_not_clash_with_content_kinds(session: Session, tmp_path: Path) -> None:
+    from auditor.models import Interaction
+    from auditor.records import InteractionRecord
+
+    def exp(messages: bool, name: str) -> list[Record]:
+        recs: list[Record] = [AccountRecord(platform="twitter", native_id="42", handle="dana_w"),
+                              ExportRecord(datasets=frozenset({"interaction:message"}))]
+        if messages:
+            recs.append(InteractionRecord(platform="twitter", kind="message", person=Person(native_id="7"),
+                                          created_at=T0))
+        recs.append(ContentRecord(platform="twitter", kind="message", native_id="m1", text="hi"))
+        return recs
+
+    run(session, tmp_path, exp(True, "a"), name="a")
+    run(session, tmp_path, exp(False, "b"), name="b")
+    # "interaction:message" marks the interaction deleted but never the stored message text.
+    assert session.scalars(select(Interaction.deleted_at)).one() is not None
+    assert session.scalars(select(Content.deleted_at)).one() is None
