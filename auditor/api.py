@@ -468,3 +468,58 @@ def diff(db: str | None, *, subject: str | None = None, from_run: int | None = N
             by_change[ch] += 1
             by_cat[cat][ch] += 1
         return DiffSummary(from_run, to_id, by_change, by_cat)
+
+
+# -- purge ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PurgeResult:
+    subject: str
+    rows: dict[str, int]
+    vacuumed: bool
+
+
+def purge(db: str | None, *, subject: str) -> PurgeResult:
+    """Remove every row of a subject; on SQLite also vacuum and truncate the WAL.
+
+    SQLite's `secure_delete` zeroes freed pages and VACUUM rebuilds the file, so the subject's text
+    does not linger in the database file, its journal or its WAL. PostgreSQL keeps deleted tuples
+    until its own VACUUM and keeps its write-ahead log and backups: see SECURITY.md.
+    """
+    from sqlalchemy import delete, text
+
+    from auditor.models import Account, Connection, Content, Decision, Import, Interaction, Media
+
+    engine = open_engine(db, create=False)
+    counts: dict[str, int] = {}
+    with Session(engine) as s, s.begin():
+        if engine.dialect.name == "sqlite":
+            s.execute(text("PRAGMA secure_delete=ON"))
+        subj = _subject_named(s, subject)
+        account_ids = list(s.scalars(select(Account.id).where(Account.subject_id == subj.id)))
+        for model in (Content, Connection, Interaction, Media):
+            res = s.execute(delete(model).where(model.account_id.in_(account_ids)))
+            counts[model.__tablename__] = res.rowcount or 0
+        for model in (FindingRow, Decision, Import):
+            res = s.execute(delete(model).where(model.subject_id == subj.id))
+            counts[model.__tablename__] = res.rowcount or 0
+        counts["accounts"] = s.execute(delete(Account).where(Account.subject_id == subj.id)).rowcount or 0
+        for run in s.scalars(select(AuditRun)):
+            ids = (run.parameters or {}).get("subjects", [])
+            if subj.id in ids:
+                rest = [i for i in ids if i != subj.id]
+                if rest:
+                    run.parameters = {**run.parameters, "subjects": rest}
+                else:
+                    s.delete(run)
+        s.delete(subj)
+    vacuumed = False
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        vacuumed = True
+    engine.dispose()
+    return PurgeResult(subject, counts, vacuumed)

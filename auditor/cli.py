@@ -310,6 +310,23 @@ def diff(
             typer.echo(f"  {cat}: " + ", ".join(f"{n} {k}" for k, n in counts.items() if n))
 
 
+@app.command(epilog="Example: footprint purge --subject 'Dana Whitfield'")
+@handled
+def purge(
+    subject: Annotated[str, typer.Option("--subject", help="The subject whose data is removed.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    db: Db = None,
+) -> None:
+    """Remove every row of a subject from the database (SQLite is vacuumed afterwards)."""
+    if not yes:
+        typer.confirm(f"Remove every stored row of {subject!r}? This cannot be undone", abort=True)
+    result = api.purge(db, subject=subject)
+    total = sum(result.rows.values())
+    typer.echo(f"purged {subject!r}: {total} row(s)"
+               + ("; the SQLite file was vacuumed and its WAL truncated" if result.vacuumed else
+                  "; PostgreSQL keeps deleted rows until its VACUUM, and its WAL and backups (see SECURITY.md)"))
+
+
 # -- rules ---------------------------------------------------------------------------------------
 
 @rules_app.command("list", epilog="Example: footprint rules list")
