@@ -220,7 +220,8 @@ def ingest_records(session: Session, records: Iterator[Record], *, source: Sourc
         if progress and n % 1000 == 0:
             progress(n)
         if isinstance(rec, AccountRecord):
-            if current is not None and current.platform == rec.platform:
+            if (current is not None and current.platform == rec.platform
+                    and rec.native_id in (None, current.native_id)):
                 if writer is not None:
                     _apply_account(current, rec, role)
                 continue

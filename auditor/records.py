@@ -2,9 +2,10 @@
 
 A connector reads one export. Its first record is the `AccountRecord` of the account that owns
 it. Every later record belongs to the account of the most recent `AccountRecord`: a second
-`AccountRecord` with the same platform updates that account (a privacy flag found in another
-file, say); one with another platform starts a second owned account in the same export
-(Threads inside an Instagram export). `ExportRecord` and `CoverageRecord` apply to the current
+`AccountRecord` with the same platform and the same (or no) native id updates that account (a
+privacy flag found in another file, say); one with another platform or another native id starts
+a further owned account in the same export (Threads inside an Instagram export, a second
+business location in a Google Takeout). `ExportRecord` and `CoverageRecord` apply to the current
 account too.
 """
 
