@@ -1,0 +1,81 @@
+"""The analyzer: rule packs and code detectors over one subject's stored footprint.
+
+`analyze(session, subject_id)` reads the subject's accounts and texts through an
+`AnalysisContext`, runs the rule engine over every text and every code detector over the whole,
+and returns the findings. It writes nothing: persisting an audit run is the caller's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from auditor.analyzer.check import CheckResult, ExampleResult, RuleInfo, check_pack, list_rules
+from auditor.analyzer.context import AnalysisContext
+from auditor.analyzer.detectors.base import Detector, discover
+from auditor.analyzer.engine import Engine, scan_text, sort_findings
+from auditor.analyzer.rules import active_rules, load_packs, rules_version
+from auditor.analyzer.rules.schema import Rule, RulePack
+from auditor.errors import RulePackError
+from auditor.findings import Finding, ItemRef
+
+__all__ = [
+    "AnalysisContext", "AnalysisResult", "CheckResult", "Detector", "Engine", "ExampleResult", "Rule",
+    "RuleInfo", "RulePack", "analyze", "check_pack", "list_rules", "load_packs", "scan_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisResult:
+    #: Deduplicated by fingerprint; severity, score (both highest first), then fingerprint.
+    findings: list[Finding]
+    #: Package version plus a digest of the loaded packs: stored with the audit run.
+    rules_version: str
+    rule_ids: tuple[str, ...] = field(default=())
+    detector_ids: tuple[str, ...] = field(default=())
+
+
+def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (),
+            include_messages: bool = False) -> AnalysisResult:
+    """Run every active rule and code detector over one subject's non-deleted data."""
+    packs = load_packs(rule_files)
+    rules = active_rules(packs)
+    detectors = discover()
+    _check_id_collisions(rules, detectors)
+    ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
+    engine = Engine(rules)
+    identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
+
+    findings: list[Finding] = []
+    for item in ctx.texts():
+        ref = ItemRef(type=item.kind, platform=item.account.platform, native_id=item.native_id,
+                      url=item.url, created_at=item.created_at)
+        findings.extend(engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
+                                        role=item.account.role, identified=identified[item.account.id],
+                                        codes=ctx.codes))
+    for detector_cls in detectors:
+        findings.extend(detector_cls().run(ctx))
+    return AnalysisResult(findings=dedupe(findings), rules_version=rules_version(packs),
+                          rule_ids=tuple(r.id for r in rules), detector_ids=tuple(d.id for d in detectors))
+
+
+def dedupe(findings: Sequence[Finding]) -> list[Finding]:
+    """One finding per fingerprint (the most severe, then highest-scoring), sorted."""
+    best: dict[str, Finding] = {}
+    for f in findings:
+        kept = best.get(f.fingerprint)
+        if kept is None or (f.severity.rank, f.score) > (kept.severity.rank, kept.score):
+            best[f.fingerprint] = f
+    return sort_findings(best.values())
+
+
+def _check_id_collisions(rules: Sequence[Rule], detectors: Sequence[type[Detector]]) -> None:
+    rule_ids = {r.id: r for r in rules}
+    for det in detectors:
+        for rule_id in det.emitted_ids():
+            if rule_id in rule_ids:
+                raise RulePackError(f"rule {rule_id!r} has the id of a code detector's finding ({det.id}); "
+                                    f"choose another id", path=rule_ids[rule_id].pack)

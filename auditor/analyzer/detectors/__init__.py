@@ -1,0 +1,1 @@
+"""Code detectors, one module each; `base.discover()` finds them (no list to edit here)."""

@@ -1,0 +1,218 @@
+"""Read-only views over the database for the engine and the code detectors.
+
+Detectors get an `AnalysisContext`, never the Session itself: the views are frozen dataclasses
+and the queries only read. Rows whose item disappeared from a newer export (`deleted_at` set)
+are invisible here. Queries select columns rather than ORM entities and stream with
+`yield_per`, so a large footprint does not fill the Session's identity map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from auditor.analyzer.links import find_links
+from auditor.analyzer.profession import handle_words, profession_term
+from auditor.codes import codes_for
+from auditor.errors import UsageError
+from auditor.models import Account, Connection, Content, Interaction, Subject
+
+#: Rows fetched per round trip while streaming.
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectView:
+    id: int
+    name: str
+    profession: str | None
+    covered_entity: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountView:
+    id: int
+    platform: str
+    handle: str | None
+    display_name: str | None
+    native_id: str | None
+    role: str
+    role_reason: str
+    private: bool | None
+    bio: str | None
+    website: str | None
+    location: str | None
+    links: tuple[str, ...]
+    account_type: str | None
+    url: str | None
+    #: The stored natural key (native id, or "subject" for exports without one).
+    account_key: str = ""
+
+    @property
+    def item_id(self) -> str:
+        """The id an account-level finding is traced by: native id, else handle, else key."""
+        return self.native_id or self.handle or self.account_key or str(self.id)
+
+    @property
+    def profession_term(self) -> str | None:
+        """What in the profile names the profession (bio, display name, handle), if anything."""
+        return profession_term(self.bio, self.display_name, handle_words(self.handle))
+
+    @property
+    def identified(self) -> bool:
+        """Whether the account can be attributed to the professional role by its profile."""
+        return self.profession_term is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """One authored text with the account that wrote it."""
+
+    account: AccountView
+    kind: str
+    native_id: str
+    text: str
+    url: str | None = None
+    created_at: datetime | None = None
+    in_reply_to_id: str | None = None
+    in_reply_to: dict[str, Any] | None = None
+    visibility: str | None = None
+    mentions: list[Any] = field(default_factory=list)
+    place: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionView:
+    id: int
+    account_id: int
+    platform: str
+    relation: str
+    person_key: str
+    native_id: str | None
+    handle: str | None
+    name: str | None
+    url: str | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionView:
+    id: int
+    account_id: int
+    platform: str
+    kind: str
+    direction: str
+    person_key: str
+    native_id: str | None
+    handle: str | None
+    name: str | None
+    item_key: str
+    created_at: datetime | None
+
+
+class AnalysisContext:
+    """What one subject's audit can read: the subject, its accounts, its texts and its graph."""
+
+    def __init__(self, session: Session, subject_id: int, include_messages: bool = False) -> None:
+        self._session = session
+        self.include_messages = include_messages
+        subject = session.get(Subject, subject_id)
+        if subject is None:
+            raise UsageError(f"no subject with id {subject_id}")
+        self.subject = SubjectView(subject.id, subject.name, subject.profession, subject.covered_entity)
+        self.codes: list[str] = codes_for(subject.profession, subject.covered_entity)
+        rows = session.execute(
+            select(Account).where(Account.subject_id == subject_id).order_by(Account.id)
+        ).scalars()
+        self.accounts: tuple[AccountView, ...] = tuple(_account_view(a) for a in rows)
+        self._by_id = {a.id: a for a in self.accounts}
+
+    def account(self, account_id: int) -> AccountView:
+        return self._by_id[account_id]
+
+    def identified(self, account_id: int) -> bool:
+        """Whether an account is attributable to the subject's professional role: its profile
+        names the profession, or it links to one of the subject's professional accounts."""
+        account = self._by_id[account_id]
+        if account.identified or account.role == "professional":
+            return True
+        professional = [a for a in self.accounts if a.role == "professional" and a.id != account_id]
+        return next(find_links(account, professional), None) is not None
+
+    def _account_ids(self, account_id: int | None) -> list[int]:
+        if account_id is None:
+            return list(self._by_id)
+        return [account_id] if account_id in self._by_id else []
+
+    def texts(self) -> Iterator[TextItem]:
+        """Every non-deleted content item of the subject's accounts, streamed.
+
+        Messages (kind "message" or visibility "direct") only with `include_messages`.
+        """
+        ids = self._account_ids(None)
+        if not ids:
+            return
+        c = Content
+        stmt = (
+            select(c.account_id, c.kind, c.native_id, c.text, c.url, c.created_at, c.in_reply_to_id,
+                   c.in_reply_to, c.visibility, c.mentions, c.place, c.latitude, c.longitude)
+            .where(c.account_id.in_(ids), c.deleted_at.is_(None))
+            .order_by(c.account_id, c.id)
+        )
+        if not self.include_messages:
+            stmt = stmt.where(c.kind != "message", or_(c.visibility.is_(None), c.visibility != "direct"))
+        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
+            yield TextItem(
+                account=self._by_id[row.account_id], kind=row.kind, native_id=row.native_id,
+                text=row.text or "", url=row.url, created_at=row.created_at,
+                in_reply_to_id=row.in_reply_to_id, in_reply_to=row.in_reply_to,
+                visibility=row.visibility, mentions=list(row.mentions or []), place=row.place,
+                latitude=row.latitude, longitude=row.longitude,
+            )
+
+    def connections(self, account_id: int | None = None) -> Iterator[ConnectionView]:
+        """Non-deleted connection rows of one account, or of all the subject's accounts."""
+        ids = self._account_ids(account_id)
+        if not ids:
+            return
+        k = Connection
+        stmt = (
+            select(k.id, k.account_id, k.platform, k.relation, k.person_key, k.native_id, k.handle,
+                   k.name, k.url, k.created_at)
+            .where(k.account_id.in_(ids), k.deleted_at.is_(None))
+            .order_by(k.account_id, k.id)
+        )
+        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
+            yield ConnectionView(*row)
+
+    def interactions(self, account_id: int | None = None) -> Iterator[InteractionView]:
+        """Non-deleted interaction rows of one account, or of all the subject's accounts."""
+        ids = self._account_ids(account_id)
+        if not ids:
+            return
+        i = Interaction
+        stmt = (
+            select(i.id, i.account_id, i.platform, i.kind, i.direction, i.person_key, i.native_id,
+                   i.handle, i.name, i.item_key, i.created_at)
+            .where(i.account_id.in_(ids), i.deleted_at.is_(None))
+            .order_by(i.account_id, i.id)
+        )
+        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
+            yield InteractionView(*row)
+
+
+def _account_view(a: Account) -> AccountView:
+    return AccountView(
+        id=a.id, platform=a.platform, handle=a.handle, display_name=a.display_name,
+        native_id=a.native_id, role=a.role or "unknown", role_reason=a.role_reason or "",
+        private=a.private, bio=a.bio, website=a.website, location=a.location,
+        links=tuple(str(x) for x in (a.links or [])), account_type=a.account_type, url=a.url,
+        account_key=a.account_key,
+    )
