@@ -269,6 +269,7 @@ def _write(w: _AccountWriter, rec: Record) -> None:
             "in_reply_to": _person_json(rec.in_reply_to), "visibility": rec.visibility,
             "mentions": [_person_json(p) for p in rec.mentions], "place": rec.place,
             "latitude": rec.latitude, "longitude": rec.longitude, "source_file": rec.source_file,
+            "context": rec.context,
         })
     elif isinstance(rec, ConnectionRecord):
         p = rec.person

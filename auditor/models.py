@@ -138,6 +138,7 @@ class Content(_SourceRow, Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     source_file: Mapped[str | None] = mapped_column(Text)
+    context: Mapped[str | None] = mapped_column(Text)
 
 
 class Media(_SourceRow, Base):
@@ -240,3 +241,53 @@ class Decision(Base):
     note: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OverlapRow(Base):
+    """One overlap entry of an audit run (DESIGN: JSON `overlap`), written by `auditor.overlap`.
+
+    It names people as the subject's own data names them; a roster match is only the flag and
+    the kind of evidence in `explanation`, never the roster's text.
+    """
+
+    __tablename__ = "overlaps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("audit_runs.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
+    #: Order within the run and subject: roster matches, then by tier and confidence.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    person: Mapped[str] = mapped_column(Text)
+    tier: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    roster_match: Mapped[bool] = mapped_column(default=False)
+    #: [{platform, handle, name, native_id, account, account_role, relation}]
+    memberships: Mapped[list[Any]] = mapped_column(default=list)
+    explanation: Mapped[list[Any]] = mapped_column(default=list)
+    #: The fingerprints of the findings raised for this person (one per personal-side membership).
+    fingerprints: Mapped[list[Any]] = mapped_column(default=list)
+    remediation: Mapped[str] = mapped_column(Text, default="")
+
+
+class AllowEntry(Base):
+    """A phrase or account a clinician reviewed once: findings matching it are suppressed."""
+
+    __tablename__ = "allowlist"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # phrase | account
+    value: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportFile(Base):
+    """A report file footprint wrote, so `purge --reports` can remove it."""
+
+    __tablename__ = "report_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(10))
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -89,6 +89,9 @@ class ContentRecord:
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    #: The text this item answers, written by someone else, where the export keeps it: the review
+    #: an owner's reply is to, the group a comment was posted in. Analysed as context only.
+    context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,8 @@ class TextItem:
     place: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    #: The text this item answers, where the export keeps it (the review a reply is to).
+    context: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ class AnalysisContext:
         c = Content
         stmt = (
             select(c.account_id, c.kind, c.native_id, c.text, c.url, c.created_at, c.in_reply_to_id,
-                   c.in_reply_to, c.visibility, c.mentions, c.place, c.latitude, c.longitude)
+                   c.in_reply_to, c.visibility, c.mentions, c.place, c.latitude, c.longitude, c.context)
             .where(c.account_id.in_(ids), c.deleted_at.is_(None))
             .order_by(c.account_id, c.id)
         )
@@ -174,7 +176,7 @@ class AnalysisContext:
                 text=row.text or "", url=row.url, created_at=row.created_at,
                 in_reply_to_id=row.in_reply_to_id, in_reply_to=row.in_reply_to,
                 visibility=row.visibility, mentions=list(row.mentions or []), place=row.place,
-                latitude=row.latitude, longitude=row.longitude,
+                latitude=row.latitude, longitude=row.longitude, context=row.context,
             )
 
     def connections(self, account_id: int | None = None) -> Iterator[ConnectionView]:
