@@ -41,7 +41,6 @@ PLATFORM = "google_business"
 #: A pending records.py change adds `ContentRecord.context`, the text an item answers (here the
 #: review a reply is to). Until it lands the review text cannot travel with the reply; once it
 #: does, this flag turns true and the connector fills it, with no other change.
-_HAS_CONTEXT = "context" in ContentRecord.__dataclass_fields__
 
 
 @dataclass
@@ -212,14 +211,13 @@ def _records(entry: _Review) -> Iterator[Record]:
                             created_at=parse_time(review.get("createTime")))
     reply = review.get("reviewReply")
     if isinstance(reply, dict) and str(reply.get("comment") or "").strip():
-        extra: dict[str, Any] = {"context": review_text(review)} if _HAS_CONTEXT else {}
         yield ContentRecord(
             platform=PLATFORM, kind="reply", native_id=f"{rid}/reply",
             text=str(reply["comment"]).strip(),
             # A reply carries only `updateTime`: Takeout keeps no creation time or history.
             created_at=parse_time(reply.get("updateTime")),
             in_reply_to_id=rid, in_reply_to=person, visibility="public",
-            source_file=entry.file, **extra)
+            source_file=entry.file, context=review_text(review))
 
 
 def review_id(review: dict[str, Any]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,7 +26,6 @@ ARCHIVES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 G = "google_business"
 WHOLE = ExportRecord(partial=False, datasets=frozenset({"review", "reply"}))
 #: `ContentRecord.context` is a pending records.py field; the connector fills it once it exists.
-HAS_CONTEXT = "context" in ContentRecord.__dataclass_fields__
 
 
 def t(*parts: int) -> datetime:
@@ -51,10 +49,9 @@ def review(name: str | None, rid: str, when: datetime) -> InteractionRecord:
 
 def reply(rid: str, text: str, when: datetime, reviewer: str | None, file: str,
           review: str | None) -> ContentRecord:
-    extra: dict[str, Any] = {"context": review} if HAS_CONTEXT else {}
     return ContentRecord(G, "reply", f"{rid}/reply", text, created_at=when, in_reply_to_id=rid,
                          in_reply_to=Person(name=reviewer), visibility="public", source_file=file,
-                         **extra)
+                         context=review)
 
 
 @pytest.mark.parametrize("top", [None, "takeout-20251001T000000Z"])
