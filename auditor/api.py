@@ -523,3 +523,91 @@ def purge(db: str | None, *, subject: str) -> PurgeResult:
         vacuumed = True
     engine.dispose()
     return PurgeResult(subject, counts, vacuumed)
+
+
+# -- corrections: account roles and the allowlist ------------------------------------------------
+
+@dataclass(frozen=True)
+class AccountLine:
+    subject: str
+    platform: str
+    handle: str | None
+    native_id: str | None
+    role: str
+    role_reason: str
+    private: bool | None
+
+
+def accounts(db: str | None, *, subject: str | None = None) -> list[AccountLine]:
+    from auditor.models import Account
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        out = []
+        for subj in _subjects_for_read(s, subject):
+            for a in s.scalars(select(Account).where(Account.subject_id == subj.id).order_by(Account.id)):
+                out.append(AccountLine(subj.name, a.platform, a.handle, a.native_id, a.role, a.role_reason,
+                                       a.private))
+        return out
+
+
+def _one_subject(s: Session, name: str | None) -> Subject:
+    subs = _subjects_for_read(s, name)
+    if len(subs) > 1:
+        raise UsageError("several subjects in this database (" + ", ".join(x.name for x in subs)
+                         + "); choose one with --subject")
+    return subs[0]
+
+
+def set_role(db: str | None, handle: str, role: str, *, platform: str | None = None,
+             subject: str | None = None) -> AccountLine:
+    """Fix an account's inferred role; the next audit scores its content with the new role."""
+    from auditor.corrections import set_role as _set_role
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subj = _one_subject(s, subject)
+        a = _set_role(s, subj.id, handle, role, platform)
+        return AccountLine(subj.name, a.platform, a.handle, a.native_id, a.role, a.role_reason, a.private)
+
+
+@dataclass(frozen=True)
+class AllowLine:
+    id: int
+    subject: str
+    kind: str
+    value: str
+    note: str
+    added_by: str
+
+
+def allow_add(db: str | None, value: str, *, note: str, who: str, subject: str | None = None) -> AllowLine:
+    """Allow a phrase, or an account when the value starts with '@'; the next audit suppresses matches."""
+    from auditor.corrections import allow
+
+    kind = "account" if value.startswith("@") else "phrase"
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subj = _one_subject(s, subject)
+        e = allow(s, subj.id, kind, value, note, who)
+        return AllowLine(e.id, subj.name, e.kind, e.value, e.note, e.added_by)
+
+
+def allow_list(db: str | None, *, subject: str | None = None) -> list[AllowLine]:
+    from auditor.corrections import allow_entries
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        return [AllowLine(e.id, subj.name, e.kind, e.value, e.note, e.added_by)
+                for subj in _subjects_for_read(s, subject) for e in allow_entries(s, subj.id)]
+
+
+def allow_remove(db: str | None, entry_id: int) -> None:
+    from auditor.models import AllowEntry
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        e = s.get(AllowEntry, entry_id)
+        if e is None:
+            raise UsageError(f"no allowlist entry {entry_id} (see `footprint allow list`)")
+        s.delete(e)

@@ -327,6 +327,72 @@ def purge(
                   "; PostgreSQL keeps deleted rows until its VACUUM, and its WAL and backups (see SECURITY.md)"))
 
 
+# -- corrections: account roles and the allowlist -----------------------------------------------
+
+account_app = typer.Typer(help="List accounts and fix an inferred role.", no_args_is_help=True,
+                          rich_markup_mode=None)
+allow_app = typer.Typer(help="Phrases and accounts reviewed once, suppressed in later audits.",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(account_app, name="account")
+app.add_typer(allow_app, name="allow")
+
+
+@account_app.command("list", epilog="Example: footprint account list --subject 'Dana Whitfield'")
+@handled
+def account_list(subject: SubjectOpt = None, db: Db = None) -> None:
+    """List the subject's accounts with their roles and why."""
+    for a in api.accounts(db, subject=subject):
+        private = {True: "private", False: "public", None: "privacy unknown"}[a.private]
+        typer.echo(f"{a.subject}: {a.platform} @{a.handle or a.native_id}: {a.role} ({a.role_reason}); {private}")
+
+
+@account_app.command("set-role", epilog="Example: footprint account set-role dana_w_pdx personal")
+@handled
+def account_set_role(
+    handle: Annotated[str, typer.Argument(help="The account's handle (or native id).")],
+    role: Annotated[str, typer.Argument(help="personal or professional.")],
+    platform: Annotated[str | None, typer.Option("--platform", help="When two platforms share the handle.")] = None,
+    subject: SubjectOpt = None,
+    db: Db = None,
+) -> None:
+    """Fix an inferred role; later ingests keep it and the next audit uses it."""
+    a = api.set_role(db, handle, role, platform=platform, subject=subject)
+    typer.echo(f"{a.platform} @{a.handle}: {a.role}; run `footprint audit` to rescore")
+
+
+@allow_app.command("add", epilog="Example: footprint allow add 'client portal' --note 'our scheduling software'")
+@handled
+def allow_add(
+    value: Annotated[str, typer.Argument(help="A phrase, or @handle for an account.")],
+    note: Annotated[str, typer.Option("--note", help="Why it was reviewed and set aside.")],
+    who: Annotated[str | None, typer.Option("--who", help="Who decides (default: the login name).")] = None,
+    subject: SubjectOpt = None,
+    db: Db = None,
+) -> None:
+    """Suppress findings that match a reviewed phrase or account, from the next audit on."""
+    import getpass
+
+    e = api.allow_add(db, value, note=note, who=who or getpass.getuser(), subject=subject)
+    typer.echo(f"allowlist entry {e.id}: {e.kind} {e.value!r} for {e.subject}")
+
+
+@allow_app.command("list", epilog="Example: footprint allow list")
+@handled
+def allow_list(subject: SubjectOpt = None, db: Db = None) -> None:
+    """List the allowlist with the notes."""
+    for e in api.allow_list(db, subject=subject):
+        typer.echo(f"{e.id}: {e.subject}: {e.kind} {e.value!r} by {e.added_by}: {e.note}")
+
+
+@allow_app.command("remove", epilog="Example: footprint allow remove 3")
+@handled
+def allow_remove(entry: Annotated[int, typer.Argument(help="The entry's number from `allow list`.")],
+                 db: Db = None) -> None:
+    """Remove an allowlist entry; the next audit reports its matches again."""
+    api.allow_remove(db, entry)
+    typer.echo(f"removed allowlist entry {entry}")
+
+
 # -- rules ---------------------------------------------------------------------------------------
 
 @rules_app.command("list", epilog="Example: footprint rules list")

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from auditor import __version__
 from auditor.clock import utcnow
 from auditor.findings import Finding
-from auditor.models import AuditRun, FindingRow
+from auditor.corrections import Allowlist, allow_entries
+from auditor.models import Account, AuditRun, FindingRow
 from auditor.triage import current_decisions
 
 
@@ -45,10 +46,22 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
         result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages)
         run.rules_version = result.rules_version
         findings = list(result.findings) + list((extra_findings or {}).get(sid, []))
-        _persist(session, run, sid, findings)
+        allowed = _allowlist(session, sid)
+        kept = [f for f in findings if not allowed.suppresses(f)]
+        if len(kept) != len(findings):
+            run.parameters = {**run.parameters, "suppressed": {**run.parameters.get("suppressed", {}),
+                                                               str(sid): len(findings) - len(kept)}}
+        _persist(session, run, sid, kept)
     run.finished_at = utcnow()
     session.flush()
     return run
+
+
+def _allowlist(session: Session, subject_id: int) -> Allowlist:
+    entries = allow_entries(session, subject_id)
+    handles = dict(session.execute(select(Account.id, Account.handle)
+                                   .where(Account.subject_id == subject_id)).all())
+    return Allowlist(entries, handles)
 
 
 def _persist(session: Session, run: AuditRun, subject_id: int, findings: list[Finding]) -> None:
