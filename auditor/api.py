@@ -244,7 +244,17 @@ def report(db: str | None, *, subject: str | None = None, run: int | None = None
     text = render(view, fmt)
     if out is not None:
         write_report(out, text)
+        _remember_report(engine, ids, view.run.id, out, fmt)
     return fmt, text
+
+
+def _remember_report(engine: Engine, subject_ids: Sequence[int], run_id: int, path: Path, fmt: str) -> None:
+    """Note the file so `purge --reports` can remove it later (one row per subject it covers)."""
+    from auditor.models import ReportFile
+
+    with Session(engine) as s, s.begin():
+        for sid in subject_ids:
+            s.add(ReportFile(subject_id=sid, run_id=run_id, path=str(Path(path).resolve()), format=fmt))
 
 
 # -- scan and demo -------------------------------------------------------------------------------
@@ -477,9 +487,11 @@ class PurgeResult:
     subject: str
     rows: dict[str, int]
     vacuumed: bool
+    #: Report files written for the subject that were left in place (without --reports).
+    reports_left: list[str]
 
 
-def purge(db: str | None, *, subject: str) -> PurgeResult:
+def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult:
     """Remove every row of a subject; on SQLite also vacuum and truncate the WAL.
 
     SQLite's `secure_delete` zeroes freed pages and VACUUM rebuilds the file, so the subject's text
@@ -488,7 +500,8 @@ def purge(db: str | None, *, subject: str) -> PurgeResult:
     """
     from sqlalchemy import delete, text
 
-    from auditor.models import Account, Connection, Content, Decision, Import, Interaction, Media
+    from auditor.models import (Account, AllowEntry, Connection, Content, Decision, Import, Interaction,
+                                Media, ReportFile)
 
     engine = open_engine(db, create=False)
     counts: dict[str, int] = {}
@@ -500,7 +513,15 @@ def purge(db: str | None, *, subject: str) -> PurgeResult:
         for model in (Content, Connection, Interaction, Media):
             res = s.execute(delete(model).where(model.account_id.in_(account_ids)))
             counts[model.__tablename__] = res.rowcount or 0
-        for model in (FindingRow, Decision, Import):
+        files = list(s.scalars(select(ReportFile.path).where(ReportFile.subject_id == subj.id)))
+        removed = []
+        if reports:
+            for f in sorted(set(files)):
+                if Path(f).is_file():
+                    Path(f).unlink()
+                    removed.append(f)
+        counts["report files"] = len(removed)
+        for model in (FindingRow, Decision, Import, AllowEntry, ReportFile):
             res = s.execute(delete(model).where(model.subject_id == subj.id))
             counts[model.__tablename__] = res.rowcount or 0
         counts["accounts"] = s.execute(delete(Account).where(Account.subject_id == subj.id)).rowcount or 0
@@ -522,7 +543,7 @@ def purge(db: str | None, *, subject: str) -> PurgeResult:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         vacuumed = True
     engine.dispose()
-    return PurgeResult(subject, counts, vacuumed)
+    return PurgeResult(subject, counts, vacuumed, sorted(set(files)) if not reports else [])
 
 
 # -- corrections: account roles and the allowlist ------------------------------------------------

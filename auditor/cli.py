@@ -314,14 +314,18 @@ def diff(
 @handled
 def purge(
     subject: Annotated[str, typer.Option("--subject", help="The subject whose data is removed.")],
+    reports: Annotated[bool, typer.Option("--reports", help="Also delete the report files footprint "
+                                          "wrote for this subject.")] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     db: Db = None,
 ) -> None:
     """Remove every row of a subject from the database (SQLite is vacuumed afterwards)."""
     if not yes:
         typer.confirm(f"Remove every stored row of {subject!r}? This cannot be undone", abort=True)
-    result = api.purge(db, subject=subject)
-    total = sum(result.rows.values())
+    result = api.purge(db, subject=subject, reports=reports)
+    for path in result.reports_left:
+        typer.echo(f"  report left in place (use --reports to delete): {path}")
+    total = sum(v for k, v in result.rows.items() if k != "report files")
     typer.echo(f"purged {subject!r}: {total} row(s)"
                + ("; the SQLite file was vacuumed and its WAL truncated" if result.vacuumed else
                   "; PostgreSQL keeps deleted rows until its VACUUM, and its WAL and backups (see SECURITY.md)"))

@@ -53,3 +53,24 @@ def test_purge_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -> None:
     blob = b"".join(p.read_bytes() for p in tmp_path.glob("footprint.db*"))
     for t in texts:
         assert t[:30].encode() not in blob
+
+
+def test_purge_reports_deletes_the_files_it_wrote(tmp_path: Path) -> None:
+    db = str(tmp_path / "footprint.db")
+    api.ingest(db, [PERSONAL], role="personal")
+    api.audit(db)
+    out = tmp_path / "out" / "r.json"
+    api.report(db, out=out)
+    name = api.subjects(db)[0].name
+    result = api.purge(db, subject=name, reports=True)
+    assert result.rows["report files"] == 1 and not out.exists()
+
+
+def test_purge_without_reports_says_which_files_remain(tmp_path: Path) -> None:
+    db = str(tmp_path / "footprint.db")
+    api.ingest(db, [PERSONAL], role="personal")
+    api.audit(db)
+    out = tmp_path / "r.json"
+    api.report(db, out=out)
+    result = api.purge(db, subject=api.subjects(db)[0].name)
+    assert out.exists() and result.reports_left == [str(out.resolve())]
