@@ -632,3 +632,12 @@ def allow_remove(db: str | None, entry_id: int) -> None:
         if e is None:
             raise UsageError(f"no allowlist entry {entry_id} (see `footprint allow list`)")
         s.delete(e)
+
+
+# -- batch ---------------------------------------------------------------------------------------
+
+def batch(manifest: Path, out_dir: Path, *, notify: Notify = _quiet):  # type: ignore[no-untyped-def]
+    """Audit every practice of a manifest into OUT/<practice>/ and write the portfolio summary."""
+    from auditor.batch import run_batch
+
+    return run_batch(manifest, out_dir, notify=notify, fetch=globals().get("fetch"))

@@ -397,6 +397,25 @@ def allow_remove(entry: Annotated[int, typer.Argument(help="The entry's number f
     typer.echo(f"removed allowlist entry {entry}")
 
 
+@app.command(epilog="Example: footprint batch practices.toml --out audits/2026")
+@handled
+def batch(
+    manifest: Annotated[Path, typer.Argument(help="The TOML manifest of practices, clinicians and sources.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for one sub-folder per practice and the portfolio.")],
+) -> None:
+    """Audit many practices, each in its own database; exit 3 when any practice failed."""
+    result = api.batch(manifest, out, notify=note)
+    for p in result.practices:
+        if p.ok:
+            typer.echo(f"{p.name}: risk {p.summary['risk_score']}, {p.summary['findings']} finding(s): "
+                       f"{out / p.slug / 'report.html'}")
+        else:
+            typer.echo(f"{p.name}: FAILED: {p.error}")
+    typer.echo(f"portfolio: {result.portfolio[0]} and {result.portfolio[1]}")
+    if result.failed:
+        raise typer.Exit(3)
+
+
 # -- rules ---------------------------------------------------------------------------------------
 
 @rules_app.command("list", epilog="Example: footprint rules list")
