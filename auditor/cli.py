@@ -17,8 +17,19 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from auditor import api
 from auditor.errors import FootprintError
+
+
+class _LazyApi:
+    """`auditor.api` imported on first use, so `footprint --help` does not load SQLAlchemy."""
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module("auditor.api"), name)
+
+
+api: Any = _LazyApi()
 
 app = typer.Typer(
     name="footprint",
