@@ -104,11 +104,12 @@ def _subjects_for_read(s: Session, name: str | None) -> list[Subject]:
 
 def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, subject: str | None = None,
            platform: str | None = None, include_messages: bool = False, notify: Notify = _quiet,
-           engine: Engine | None = None, roles: Sequence[str | None] | None = None) -> list:
+           engine: Engine | None = None, roles: Sequence[str | None] | None = None,
+           progress: Callable[[str, int], None] | None = None) -> list:
     """Ingest each path in its own transaction and return one `IngestResult` per path.
 
     `roles`, when given, is a role per path (scan's --personal/--professional); otherwise `role`
-    applies to all.
+    applies to all. `progress(label, records)` is called as records stream in.
     """
     from auditor import registry
     from auditor.ingest import ingest_records
@@ -127,7 +128,8 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
                 results.append(ingest_records(
                     s, conn.read(source, include_messages=include_messages),  # type: ignore[attr-defined]
                     source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]
-                    role=path_role))
+                    role=path_role,
+                    progress=(lambda n, label=str(path): progress(label, n)) if progress else None))
     return results
 
 

@@ -142,6 +142,36 @@ def subject_list(db: Db = None) -> None:
 
 # -- ingest, audit, report -----------------------------------------------------------------------
 
+class _Progress:
+    """A live record counter on stderr for long ingests; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _Progress:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.start()
+        return self
+
+    def __call__(self, label: str, n: int) -> None:
+        if self._bar is None:
+            return
+        if label not in self._tasks:
+            self._tasks[label] = self._bar.add_task(f"reading {Path(label).name}", total=None)
+        self._bar.update(self._tasks[label], completed=n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 def _print_ingest(results: list) -> None:
     for res in results:
         for acc in res.accounts:
@@ -174,8 +204,10 @@ def ingest(
     db: Db = None,
 ) -> None:
     """Read platform export archives into the database (one transaction per archive)."""
-    _print_ingest(api.ingest(db, paths, role=role, subject=subject, platform=platform,
-                             include_messages=include_messages, notify=note))
+    with _Progress() as progress:
+        results = api.ingest(db, paths, role=role, subject=subject, platform=platform,
+                             include_messages=include_messages, notify=note, progress=progress)
+    _print_ingest(results)
 
 
 def _print_summary(summary: api.AuditSummary) -> None:
