@@ -643,3 +643,45 @@ def batch(manifest: Path, out_dir: Path, *, notify: Notify = _quiet):  # type: i
     from auditor.batch import run_batch
 
     return run_batch(manifest, out_dir, notify=notify, fetch=globals().get("fetch"))
+
+
+# -- fetch (the only command that touches the network) -------------------------------------------
+
+@dataclass
+class FetchSummary:
+    ingested: object  # IngestResult
+    counts: dict[str, int]
+    partial: bool
+    page: dict | None
+    notes: list[str]
+
+
+def fetch(db: str | None, kind: str, target: str, *, role: str | None = None, subject: str | None = None,
+          limit: int | None = None, appview: str | None = None, client: object | None = None,
+          clock: object | None = None, notify: Notify = _quiet,
+          progress: Callable[[int], None] | None = None) -> FetchSummary:
+    """Read a public profile, feed or page and store it like an archive (upserted)."""
+    from auditor.fetch import fetch_records, ingest_fetched, make_client
+    from auditor.models import Import
+
+    if role is not None and role not in ROLES:
+        raise UsageError(f"unknown role {role!r}; choose personal or professional")
+    own_client = client is None
+    http = client or make_client()
+    try:
+        result = fetch_records(kind, target, client=http, limit=limit, appview=appview,  # type: ignore[arg-type]
+                               clock=clock, progress=progress)  # type: ignore[arg-type]
+    finally:
+        if own_client:
+            http.close()  # type: ignore[attr-defined]
+    engine = open_engine(db, create=True)
+    with Session(engine) as s, s.begin():
+        ingested = ingest_fetched(s, result, resolve_subject=_subject_resolver(s, subject, notify), role=role)
+        page = result.page_notes() if kind == "web" else None
+        if page is not None:
+            for acc in ingested.accounts:
+                imp = s.scalars(select(Import).where(Import.account_id == acc.account_id)
+                                .order_by(Import.id.desc())).first()
+                if imp is not None:
+                    imp.counts = {**(imp.counts or {}), "page": page}
+    return FetchSummary(ingested, result.counts(), result.partial, page, list(result.notes))

@@ -288,6 +288,66 @@ def demo(
     typer.echo(f"wrote {result.report_path} and {', '.join(map(str, result.extra_reports))}")
 
 
+# -- fetch ---------------------------------------------------------------------------------------
+
+fetch_app = typer.Typer(help="Read public profile data (the only command that uses the network).",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(fetch_app, name="fetch")
+Limit = Annotated[int | None, typer.Option("--limit", help="At most N items per list (default: all).")]
+
+
+def _fetch(db: str | None, kind: str, target: str, role: str | None, subject: str | None,
+           limit: int | None, appview: str | None = None) -> None:
+    with _Progress() as progress:
+        summary = api.fetch(db, kind, target, role=role, subject=subject, limit=limit, appview=appview,
+                            notify=note, progress=lambda n: progress(target, n))
+    _print_ingest([summary.ingested])
+    typer.echo("  fetched: " + (", ".join(f"{n} {k}" for k, n in summary.counts.items()) or "nothing")
+               + (" (cut by --limit: nothing marked deleted)" if summary.partial else ""))
+    for line in summary.notes:
+        typer.echo(f"  note: {line}")
+    if summary.page is not None:
+        page = summary.page
+        flags = {True: "yes", False: "no", None: "unknown"}
+        typer.echo(f"  testimonials on the page: {flags[page['testimonials']]}; "
+                   f"social media policy published: {flags[page['social_media_policy']]}")
+        for d in page["discovered_accounts"]:
+            typer.echo(f"  account to audit: {d['platform']} {d['handle_or_url']}: {d['command']}")
+
+
+@fetch_app.command("mastodon", epilog="Example: footprint fetch mastodon https://example.social/@dana --role professional")
+@handled
+def fetch_mastodon(profile_url: Annotated[str, typer.Argument(help="The profile URL, https://host/@name.")],
+                   role: RoleOpt = None, subject: SubjectOpt = None, limit: Limit = None, db: Db = None) -> None:
+    """A Mastodon account: profile, statuses (replies, boosts, visibility), followers, following."""
+    _fetch(db, "mastodon", profile_url, role, subject, limit)
+
+
+@fetch_app.command("bluesky", epilog="Example: footprint fetch bluesky dana.bsky.social --role personal")
+@handled
+def fetch_bluesky(handle: Annotated[str, typer.Argument(help="A handle or DID.")],
+                  appview: Annotated[str | None, typer.Option("--appview", help="AppView URL (default: the public one).")] = None,
+                  role: RoleOpt = None, subject: SubjectOpt = None, limit: Limit = None, db: Db = None) -> None:
+    """A Bluesky account: profile, author feed, followers and follows."""
+    _fetch(db, "bluesky", handle, role, subject, limit, appview)
+
+
+@fetch_app.command("feed", epilog="Example: footprint fetch feed https://blog.example.com/feed.xml --role professional")
+@handled
+def fetch_feed(url: Annotated[str, typer.Argument(help="An RSS or Atom feed URL.")],
+               role: RoleOpt = None, subject: SubjectOpt = None, limit: Limit = None, db: Db = None) -> None:
+    """A blog, podcast or newsletter feed: items stored as posts (robots.txt respected)."""
+    _fetch(db, "feed", url, role, subject, limit)
+
+
+@fetch_app.command("web", epilog="Example: footprint fetch web https://whitfieldtherapy.example/ --role professional")
+@handled
+def fetch_web(url: Annotated[str, typer.Argument(help="One public page, e.g. a practice website.")],
+              role: RoleOpt = None, subject: SubjectOpt = None, db: Db = None) -> None:
+    """One public page: its text, its links to social profiles (accounts to audit), testimonials."""
+    _fetch(db, "web", url, role, subject, None)
+
+
 # -- findings, decide, diff ----------------------------------------------------------------------
 
 def _print_findings(lines: list[api.FindingLine]) -> None:
