@@ -176,18 +176,29 @@ class AuditSummary:
 
 
 def audit(db: str | None, *, subject: str | None = None, rules: Sequence[Path] = (),
-          include_messages: bool = False, engine: Engine | None = None) -> AuditSummary:
-    """Run the analyzer over the subject(s) and store a new audit run."""
+          include_messages: bool = False, roster: Path | None = None,
+          engine: Engine | None = None) -> AuditSummary:
+    """Run the analyzer over the subject(s) and store a new audit run.
+
+    The roster (CSV) is read before anything is written, held in memory for this audit only,
+    and never stored: a bad roster is an input error with the database untouched.
+    """
     from auditor.findings import CATEGORIES, SEVERITIES
     from auditor.runs import run_audit
 
     for r in rules:
         if not Path(r).is_file():
             raise InputError("no such rules file", path=str(r))
+    clients = None
+    if roster is not None:
+        from auditor import roster as roster_mod
+
+        clients = roster_mod.load(roster)
     engine = engine or open_engine(db, create=False)
     with Session(engine) as s, s.begin():
         subs = _subjects_for_read(s, subject)
-        run = run_audit(s, [x.id for x in subs], rule_files=rules, include_messages=include_messages)
+        run = run_audit(s, [x.id for x in subs], rule_files=rules, include_messages=include_messages,
+                        roster=clients)
         rows = s.execute(select(FindingRow.severity, FindingRow.category, func.count())
                          .where(FindingRow.run_id == run.id, FindingRow.change != "resolved",
                                 FindingRow.status.not_in(("false_positive", "remediated", "accepted_risk")))
@@ -271,7 +282,7 @@ class ScanResult:
 
 def scan(db: str | None, paths: Sequence[Path] = (), *, personal: Sequence[Path] = (),
          professional: Sequence[Path] = (), role: str | None = None, out: Path | None = None,
-         subject: str | None = None, notify: Notify = _quiet) -> ScanResult:
+         subject: str | None = None, roster: Path | None = None, notify: Notify = _quiet) -> ScanResult:
     """One-off audit: ingest every path, audit, and write the report."""
     all_paths = [*paths, *personal, *professional]
     if not all_paths:
@@ -281,7 +292,7 @@ def scan(db: str | None, paths: Sequence[Path] = (), *, personal: Sequence[Path]
     engine = open_engine(db, create=True)
     ingested = ingest(db, all_paths, roles=roles, subject=subject, notify=notify, engine=engine)
     names = sorted({r.subject for r in ingested})
-    summary = audit(db, subject=names[0] if len(names) == 1 else None, engine=engine)
+    summary = audit(db, subject=names[0] if len(names) == 1 else None, roster=roster, engine=engine)
     out = out or Path("footprint-report.html")
     report(db, subject=names[0] if len(names) == 1 else None, out=out, engine=engine)
     return ScanResult(ingested, summary, out)
@@ -503,7 +514,7 @@ def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult
     from sqlalchemy import delete, text
 
     from auditor.models import (Account, AllowEntry, Connection, Content, Decision, Import, Interaction,
-                                Media, ReportFile)
+                                Media, OverlapRow, ReportFile)
 
     engine = open_engine(db, create=False)
     counts: dict[str, int] = {}
@@ -523,7 +534,7 @@ def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult
                     Path(f).unlink()
                     removed.append(f)
         counts["report files"] = len(removed)
-        for model in (FindingRow, Decision, Import, AllowEntry, ReportFile):
+        for model in (FindingRow, OverlapRow, Decision, Import, AllowEntry, ReportFile):
             res = s.execute(delete(model).where(model.subject_id == subj.id))
             counts[model.__tablename__] = res.rowcount or 0
         counts["accounts"] = s.execute(delete(Account).where(Account.subject_id == subj.id)).rowcount or 0

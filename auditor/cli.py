@@ -54,6 +54,8 @@ Db = Annotated[str | None, typer.Option("--db", help="Database: a SQLite file pa
                                         show_default=False)]
 SubjectOpt = Annotated[str | None, typer.Option("--subject", help="The clinician (subject) to work on.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="personal or professional (inferred when omitted).")]
+Roster = Annotated[Path | None, typer.Option("--roster", help="Client roster CSV (name, email, phone, "
+                                             "handles): matched in memory, never stored.")]
 FailOn = Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this "
                                             "severity (critical, high, medium, low).")]
 
@@ -220,13 +222,14 @@ def _print_summary(summary: api.AuditSummary) -> None:
 def audit(
     subject: SubjectOpt = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="An extra rule pack (TOML); repeatable.")] = None,
+    roster: Roster = None,
     fail_on: FailOn = None,
     include_messages: Annotated[bool, typer.Option("--include-messages",
                                                    help="Analyse stored direct-message text too.")] = False,
     db: Db = None,
 ) -> None:
     """Run the rules and detectors over the stored data and record an audit run."""
-    summary = api.audit(db, subject=subject, rules=rules or (), include_messages=include_messages)
+    summary = api.audit(db, subject=subject, rules=rules or (), include_messages=include_messages, roster=roster)
     _print_summary(summary)
     if api.exceeds(summary, fail_on):
         raise typer.Exit(1)
@@ -261,6 +264,7 @@ def scan(
     professional: Annotated[list[Path] | None, typer.Option("--professional",
                                                             help="A professional account's archive.")] = None,
     role: RoleOpt = None,
+    roster: Roster = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Report file (default footprint-report.html).")] = None,
     fail_on: FailOn = None,
     subject: SubjectOpt = None,
@@ -268,7 +272,7 @@ def scan(
 ) -> None:
     """One-off audit: ingest, audit and report in one go. Works with no network at all."""
     result = api.scan(db, paths or (), personal=personal or (), professional=professional or (), role=role,
-                      out=out, subject=subject, notify=note)
+                      out=out, subject=subject, roster=roster, notify=note)
     _print_ingest(result.ingested)
     _print_summary(result.summary)
     typer.echo(f"wrote the report to {result.report_path}")

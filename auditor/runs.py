@@ -19,6 +19,7 @@ from auditor.clock import utcnow
 from auditor.findings import Finding
 from auditor.corrections import Allowlist, allow_entries
 from auditor.models import Account, AuditRun, FindingRow
+from auditor.roster import Roster
 from auditor.triage import current_decisions
 
 
@@ -33,25 +34,32 @@ def previous_run_id(session: Session, subject_id: int, before: int) -> int | Non
 
 def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Sequence[Path] = (),
               include_messages: bool = False, extra_findings: dict[int, list[Finding]] | None = None,
-              parameters: dict[str, Any] | None = None) -> AuditRun:
-    """Analyse every subject, persist one run and its findings, and return the run."""
+              parameters: dict[str, Any] | None = None, roster: Roster | None = None) -> AuditRun:
+    """Analyse every subject (posts, accounts, client overlap), persist one run, return it.
+
+    The roster, when given, is only matched in memory: the run records that one was used, and
+    overlap findings say which kind of evidence matched, never the roster's own text.
+    """
+    from auditor import overlap
     from auditor.analyzer import analyze
 
     params = {"subjects": list(subject_ids), "rule_files": [str(p) for p in rule_files],
-              "include_messages": include_messages, **(parameters or {})}
+              "include_messages": include_messages, "roster": roster is not None, **(parameters or {})}
     run = AuditRun(rules_version="", code_version=__version__, parameters=params)
     session.add(run)
     session.flush()
     for sid in subject_ids:
         result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages)
         run.rules_version = result.rules_version
-        findings = list(result.findings) + list((extra_findings or {}).get(sid, []))
+        entries, overlap_findings = overlap.compute(session, sid, roster)
+        findings = [*result.findings, *overlap_findings, *(extra_findings or {}).get(sid, [])]
         allowed = _allowlist(session, sid)
         kept = [f for f in findings if not allowed.suppresses(f)]
         if len(kept) != len(findings):
             run.parameters = {**run.parameters, "suppressed": {**run.parameters.get("suppressed", {}),
                                                                str(sid): len(findings) - len(kept)}}
         _persist(session, run, sid, kept)
+        overlap.persist(session, run.id, sid, entries)
     run.finished_at = utcnow()
     session.flush()
     return run
