@@ -8,8 +8,9 @@ entry-point group), so adding a platform edits no central list.
 from __future__ import annotations
 
 import html
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Generator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any, ClassVar
 
@@ -36,8 +37,25 @@ class Connector:
 
 
 # -- JSON inside archives ----------------------------------------------------------------------
+#
+# Archives are untrusted, and a JSON parser builds what it reads. Every JSON member goes through
+# `json_events`, which enforces two caps of `Limits` while it streams, before anything is built
+# past them:
+#
+# * nesting deeper than `max_depth` (ijson's own prefixes grow with the square of the depth, so a
+#   file of 100,000 brackets exhausts memory inside `ijson.parse` before its first event: the
+#   events here come from `ijson.basic_parse`, and their prefixes are built in Python, capped);
+# * a single record over `max_record` bytes: a counting reader between the member and the parser
+#   measures the bytes read since the current record (the value at a record prefix) began, or,
+#   outside records, since the last event, so a 500 MB post, string or list is refused after at
+#   most one read buffer (a sixteenth of the cap) past the cap.
+#
+# Malformed JSON, invalid UTF-8 and the caps all become a `MalformedArchive` naming the member.
 
 _YTD_PREFIX = re.compile(rb"^\s*window\.[A-Za-z0-9_.]+\s*=\s*")
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+Event = tuple[str, str, Any]
 
 
 class _SkipPrefix:
@@ -59,58 +77,254 @@ class _SkipPrefix:
         return self._fh.read(n)
 
 
-def iter_json_items(source: Source, name: str, *, js_prefix: bool = False,
-                    path: str = "item") -> Iterator[Any]:
-    """Stream the elements of a JSON array member one at a time (ijson), never the whole file.
+class _RecordTooLarge(Exception):
+    pass
 
-    `js_prefix` drops a `window.X = ` assignment first (X archives). Malformed JSON or invalid
-    UTF-8 becomes a `MalformedArchive` that names the member.
+
+class _Meter:
+    """Counts the bytes the parser reads; refuses a read that takes one record past the cap.
+
+    `mark` is where the current record began (or, outside records, the last event): the parser
+    asks for more bytes only after every event of what it has read was consumed, so when `read`
+    runs, everything since `mark` belongs to one value still being read.
     """
+
+    def __init__(self, fh: Any, cap: int) -> None:
+        self._fh = fh
+        self.cap = cap
+        self.pos = 0
+        self.mark = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data: bytes = self._fh.read(n)
+        self.pos += len(data)
+        if self.pos - self.mark > self.cap:
+            raise _RecordTooLarge
+        return data
+
+
+def _buffer_size(cap: int) -> int:
+    """ijson's read size: a sixteenth of the record cap, at most 64 KiB (its default)."""
+    return max(16, min(64 * 1024, cap // 16))
+
+
+def json_events(source: Source, name: str, *, js_prefix: bool = False,
+                records: Callable[[str], bool] | Container[str] = ()) -> Generator[Event, None, None]:
+    """Stream a JSON member's (prefix, event, value) triples, as `ijson.parse` does, with the caps.
+
+    A container at one of the `records` prefixes (a set, or a predicate) is not streamed as events:
+    it is built, measured against `max_record` as it is read, and yielded whole as one
+    `(prefix, "record", value)` triple. Outside records every scalar is measured alone.
+    `js_prefix` drops a `window.X = ` assignment first (X archives). Use this, never `ijson.parse`
+    or `ijson.items`, on archive members.
+    """
+    is_record = records if callable(records) else records.__contains__
+    try:
+        yield from _guarded_events(source, name, js_prefix=js_prefix, is_record=is_record)
+    except _RecordTooLarge:
+        raise MalformedArchive(f"{name} holds a JSON record larger than the cap of "
+                               f"{source.limits.max_record} bytes", path=source.label) from None
+
+
+def _guarded_events(source: Source, name: str, *, js_prefix: bool,
+                    is_record: Callable[[str], bool]) -> Iterator[Event]:
     import ijson  # imported here: only ingest pays for it
 
-    with source.open_member(name) as fh:
-        stream: Any = _SkipPrefix(fh) if js_prefix else fh
+    limits = source.limits
+    max_depth = limits.max_depth
+    with source.open_utf8(name) as fh:
+        meter = _Meter(_SkipPrefix(fh) if js_prefix else fh, limits.max_record)
+        # Each open container outside records: [its own prefix, the prefix of its children].
+        stack: list[list[str]] = []
+        # The record being built: its containers, the keys they sit under, its prefix.
+        built: list[Any] = []
+        keys: list[Any] = []
+        key: Any = None
+        record_prefix = ""
         try:
-            yield from ijson.items(stream, path, use_float=True)
-        except ijson.common.IncompleteJSONError as exc:
-            raise MalformedArchive(f"{name} is not valid JSON ({_short(exc)})", path=source.label) from None
-        except ijson.JSONError as exc:
-            raise MalformedArchive(f"{name} is not valid JSON ({_short(exc)})", path=source.label) from None
+            for event, value in ijson.basic_parse(meter, use_float=True,
+                                                  buf_size=_buffer_size(limits.max_record)):
+                if built:  # inside a record: build it, nothing else (the hot loop)
+                    if event == "map_key":
+                        key = value
+                        continue
+                    if event == "end_map" or event == "end_array":
+                        done = built.pop()
+                        if built:
+                            key = keys.pop()
+                            continue
+                        meter.mark = meter.pos
+                        yield record_prefix, "record", done
+                        continue
+                    top = built[-1]
+                    if event == "start_map" or event == "start_array":
+                        if len(stack) + len(built) >= max_depth:
+                            raise MalformedArchive(f"{name} nests deeper than {max_depth} levels",
+                                                   path=source.label)
+                        new: Any = {} if event == "start_map" else []
+                        if type(top) is list:
+                            top.append(new)
+                        else:
+                            top[key] = new
+                        keys.append(key)
+                        built.append(new)
+                    elif type(top) is list:
+                        top.append(value)
+                    else:
+                        top[key] = value
+                    continue
+                here = stack[-1][1] if stack else ""
+                if event == "map_key":
+                    top = stack[-1]
+                    yield top[0], event, value
+                    top[1] = f"{top[0]}.{value}" if top[0] else value
+                elif event in _OPEN:
+                    if len(stack) >= max_depth:
+                        raise MalformedArchive(f"{name} nests deeper than {max_depth} levels",
+                                               path=source.label)
+                    if is_record(here):
+                        built.append({} if event == "start_map" else [])
+                        record_prefix = here
+                        continue  # `mark` stays where the record began
+                    yield here, event, None
+                    child = (f"{here}.item" if here else "item") if event == "start_array" else here
+                    stack.append([here, child])
+                elif event in _CLOSE:
+                    yield stack.pop()[0], event, None
+                else:
+                    yield here, event, value
+                meter.mark = meter.pos
+        except ijson.JSONError as exc:  # IncompleteJSONError (a truncated file) included
+            message = _short(exc)
+            if "invalid bytes in UTF8" in message:
+                raise MalformedArchive(f"{name} is not valid UTF-8", path=source.label) from None
+            raise MalformedArchive(f"{name} is not valid JSON ({message})", path=source.label) from None
         except UnicodeDecodeError as exc:
             raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})", path=source.label) from None
 
 
+def iter_json_items(source: Source, name: str, *, js_prefix: bool = False,
+                    path: str = "item") -> Iterator[Any]:
+    """Stream the values at `path` (ijson prefix syntax) of a JSON member one at a time, never
+    the whole file, with the caps of `json_events`.
+
+    `js_prefix` drops a `window.X = ` assignment first (X archives). Malformed JSON, invalid
+    UTF-8, a record over `Limits.max_record` bytes and nesting deeper than `Limits.max_depth`
+    become a `MalformedArchive` that names the member.
+    """
+    events = json_events(source, name, js_prefix=js_prefix, records=(path,))
+    try:
+        for prefix, event, value in events:
+            if prefix == path and event not in _CLOSE and event != "map_key":
+                yield value
+    finally:
+        events.close()
+
+
 def load_json(source: Source, name: str, *, js_prefix: bool = False) -> Any:
-    """Parse a small JSON member whole (manifests, profiles); large lists use `iter_json_items`."""
+    """Parse a small JSON member whole (manifests, profiles); large lists use `iter_json_items`.
+
+    The whole member is one record: over `Limits.max_record` bytes, nesting deeper than
+    `Limits.max_depth`, malformed JSON (NaN and numbers that overflow included) and invalid UTF-8
+    are a `MalformedArchive` naming the member. A trailing `;` after a JS prefix is allowed.
+    """
     import json
 
-    text = source.read_text(name)
-    if js_prefix:
-        m = _YTD_PREFIX.match(text.encode("utf-8", "surrogatepass")[:4096])
-        if m:
-            text = text[len(m.group(0).decode("utf-8", "ignore")):]
-        text = text.strip().rstrip(";")
+    limits = source.limits
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+        size = source.size(name)
+    except KeyError:
+        size = 0
+    if size > limits.max_record:
+        raise MalformedArchive(f"{name} is {size} bytes, over the cap of {limits.max_record} bytes "
+                               "for one JSON record", path=source.label)
+    with source.open_utf8(name) as fh:
+        data = fh.read(limits.max_record + 1)
+    if len(data) > limits.max_record:
+        raise MalformedArchive(f"{name} is larger than the cap of {limits.max_record} bytes for "
+                               "one JSON record", path=source.label)
+    if js_prefix:
+        m = _YTD_PREFIX.match(data[:4096])
+        if m:
+            data = data[m.end():]
+        data = data.strip().rstrip(b";")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})", path=source.label) from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise MalformedArchive(f"{name} nests deeper than {limits.max_depth} levels", path=source.label) from None
+    except ValueError as exc:  # JSONDecodeError, NaN, overflowing numbers, 4300+ digit integers
         raise MalformedArchive(f"{name} is not valid JSON ({_short(exc)})", path=source.label) from None
+    if _depth_exceeds(value, limits.max_depth):
+        raise MalformedArchive(f"{name} nests deeper than {limits.max_depth} levels", path=source.label)
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _depth_exceeds(value: Any, max_depth: int) -> bool:
+    """True when `value` nests containers deeper than `max_depth` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children: Iterable[Any]
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > max_depth:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
 
 
 def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+    """The first line of a parser's message: yajl's later lines quote the input, which may be
+    client data, so they are never shown."""
+    first = exc.args[0] if exc.args else ""
+    if isinstance(first, bytes):
+        first = first.decode("utf-8", "replace")
+    text = str(first).strip().splitlines()[0][:160] if str(first).strip() else ""
+    return text or type(exc).__name__
 
 
 # -- values ------------------------------------------------------------------------------------
 
 def unescape(text: str | None) -> str:
-    """X (and others) HTML-escape post text: `&gt;` → `>`."""
-    return html.unescape(text) if text else ""
+    """X (and others) HTML-escape post text: `&gt;` → `>`. Anything but a string (a hostile
+    archive's number or list) is ""."""
+    return html.unescape(text) if isinstance(text, str) and text else ""
 
 
 def parse_time(value: Any, *formats: str) -> datetime | None:
-    """Parse a timestamp in any of `formats` (or epoch seconds, or ISO 8601) to aware UTC."""
+    """Parse a timestamp in any of `formats` (or epoch seconds, or ISO 8601) to aware UTC.
+
+    Total on hostile input: a value that names no representable time (NaN, an epoch past year
+    9999, an offset that pushes year 1 below the calendar) is None, never an exception.
+    """
     if value is None or value == "":
         return None
+    try:
+        return _parse_time(value, formats)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _parse_time(value: Any, formats: tuple[str, ...]) -> datetime | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         secs = value / 1000 if value > 1e11 else value
         return datetime.fromtimestamp(secs, UTC)
