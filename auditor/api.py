@@ -112,6 +112,7 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
     applies to all. `progress(label, records)` is called as records stream in.
     """
     from auditor import registry
+    from auditor.guard import guard_call, guard_records
     from auditor.ingest import ingest_records
     from auditor.sources import Source
 
@@ -122,11 +123,16 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
     for i, path in enumerate(paths):
         path_role = roles[i] if roles is not None else role
         with Source.open(path) as source:
-            conn = registry.get_connector(platform) if platform else registry.detect(source)
+            conn = registry.get_connector(platform) if platform else guard_call(
+                lambda: registry.detect(source), source_label=source.label, source=source)
             with Session(engine) as s, s.begin():
                 resolver = _subject_resolver(s, subject, notify)
+                # The guard turns a connector's unexpected exception on hostile input into a
+                # one-line input error naming the member (and the transaction rolls back).
+                records = guard_records(conn.read(source, include_messages=include_messages),  # type: ignore[attr-defined]
+                                        source_label=source.label, source=source)
                 results.append(ingest_records(
-                    s, conn.read(source, include_messages=include_messages),  # type: ignore[attr-defined]
+                    s, records,
                     source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]
                     role=path_role,
                     progress=(lambda n, label=str(path): progress(label, n)) if progress else None))

@@ -35,7 +35,10 @@ def sqlite_path(url: str) -> Path | None:
 def _create_owner_only(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_EXCL: never chmod somebody else's file; SQLite gives its -wal and -shm files this mode too.
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:  # another footprint process created it a moment ago
+        return
     os.close(fd)
     os.chmod(path, 0o600)
 
@@ -82,6 +85,12 @@ def migrate(engine: Engine) -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # Two processes opening a new database at once must not both migrate it: take the
+            # write lock first, then read the revision (the other process waits, then sees head).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7350001)")
         cfg.attributes["connection"] = conn
         current = _current_revision(conn)
         head = _head_revision(cfg)

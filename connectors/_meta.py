@@ -33,7 +33,7 @@ from typing import IO, Any
 from auditor.errors import MalformedArchive, UnrecognizedArchive
 from auditor.records import ContentRecord, CoverageRecord, InteractionRecord, Person, Record
 from auditor.sources import Source
-from connectors.base import load_json, parse_time
+from connectors.base import json_events, load_json, parse_time
 
 # -- mojibake ----------------------------------------------------------------------------------
 
@@ -136,10 +136,9 @@ def root_array(source: Source, name: str) -> RootArray | None:
 
     None when the member holds no list at all (a profile object, say).
     """
-    import ijson
-
-    with _reading(source, name) as fh:
-        for prefix, event, _value in ijson.parse(fh):
+    # json_events, not ijson.parse: it caps depth and record size before building anything.
+    with _reading(source, name):
+        for prefix, event, _value in json_events(source, name):
             if prefix == "" and event == "start_array":
                 return RootArray(None)
             if prefix == "" and event in ("end_map", "string", "number", "boolean", "null"):
@@ -151,46 +150,27 @@ def root_array(source: Source, name: str) -> RootArray | None:
 
 def iter_array(source: Source, name: str, where: RootArray | None = None) -> Iterator[Any]:
     """Stream the repaired items of the member's list (see `root_array`), one at a time."""
-    import ijson
-
     if where is None:
         where = root_array(source, name)
         if where is None:
             return
     prefix = f"{where.key}.item" if where.key else "item"
     depth = source.limits.max_depth
-    with _reading(source, name) as fh:
-        for item in ijson.items(fh, prefix, use_float=True):
-            yield _repair(item, 1, depth)
+    with _reading(source, name):
+        for at, event, value in json_events(source, name, records={prefix}):
+            if at == prefix and event not in ("start_map", "start_array", "end_map", "end_array", "map_key"):
+                yield _repair(value, 1, depth)  # a record, or a scalar item
 
 
 def iter_prefixes(source: Source, name: str, *prefixes: str) -> Iterator[tuple[str, Any]]:
     """Stream (prefix, repaired item) for the items under several ijson prefixes in one pass
     (a message file's `participants.item` and `messages.item`)."""
-    import ijson
-    from ijson.common import ObjectBuilder
-
     wanted = set(prefixes)
     depth = source.limits.max_depth
-    builder: ObjectBuilder | None = None
-    current, level = "", 0
-    with _reading(source, name) as fh:
-        for prefix, event, value in ijson.parse(fh, use_float=True):
-            if builder is None:
-                if prefix not in wanted or event in ("end_map", "end_array", "map_key"):
-                    continue
-                if event not in ("start_map", "start_array"):
-                    yield prefix, _repair(value, 1, depth)  # a scalar item
-                    continue
-                builder, current, level = ObjectBuilder(), prefix, 0
-            builder.event(event, value)
-            if event in ("start_map", "start_array"):
-                level += 1
-            elif event in ("end_map", "end_array"):
-                level -= 1
-                if level == 0:
-                    yield current, _repair(builder.value, 1, depth)
-                    builder = None
+    with _reading(source, name):
+        for at, event, value in json_events(source, name, records=wanted):
+            if at in wanted and event not in ("start_map", "start_array", "end_map", "end_array", "map_key"):
+                yield at, _repair(value, 1, depth)  # a record, or a scalar item
 
 
 # -- values ------------------------------------------------------------------------------------

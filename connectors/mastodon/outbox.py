@@ -59,48 +59,49 @@ def iter_outbox(source: Source, name: str, scan: OutboxScan) -> Iterator[dict[st
     import ijson
     from ijson.common import ObjectBuilder
 
+    from connectors.base import json_events  # capped depth and record size
+
     max_depth = source.limits.max_depth
     seen: set[str] = set()
-    with source.open_member(name) as fh:
-        try:
-            builder: ObjectBuilder | None = None
-            depth = 0
-            for prefix, event, value in ijson.parse(fh, use_float=True):
-                if builder is not None:
-                    builder.event(event, value)
-                    if event in ("start_map", "start_array"):
-                        depth += 1
-                        if depth > max_depth:
-                            raise MalformedArchive(f"{name}: an item nests deeper than {max_depth} "
-                                                   "levels", path=source.label)
-                    elif event in ("end_map", "end_array"):
-                        depth -= 1
-                        if depth == 0:
-                            item, builder = builder.value, None
-                            if isinstance(item, dict):
-                                key = item.get("id")
-                                if isinstance(key, str):
-                                    if key in seen:
-                                        scan.duplicates += 1
-                                        continue
-                                    seen.add(key)
-                                scan.items += 1
-                                yield item
-                    continue
-                if prefix == "totalItems" and event == "number":
-                    scan.total_items = int(value)
-                elif prefix == "orderedItems" and event == "start_array":
-                    scan.arrays += 1
-                elif prefix == "orderedItems.item" and event == "start_map":
-                    builder, depth = ObjectBuilder(), 1
-                    builder.event(event, value)
-        except (ijson.JSONError, ijson.common.IncompleteJSONError) as exc:
-            first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-            raise MalformedArchive(f"{name} is not valid JSON ({first})",
-                                   path=source.label) from None
-        except UnicodeDecodeError as exc:
-            raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})",
-                                   path=source.label) from None
+    try:
+        builder: ObjectBuilder | None = None
+        depth = 0
+        for prefix, event, value in json_events(source, name):
+            if builder is not None:
+                builder.event(event, value)
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > max_depth:
+                        raise MalformedArchive(f"{name}: an item nests deeper than {max_depth} "
+                                               "levels", path=source.label)
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                    if depth == 0:
+                        item, builder = builder.value, None
+                        if isinstance(item, dict):
+                            key = item.get("id")
+                            if isinstance(key, str):
+                                if key in seen:
+                                    scan.duplicates += 1
+                                    continue
+                                seen.add(key)
+                            scan.items += 1
+                            yield item
+                continue
+            if prefix == "totalItems" and event == "number":
+                scan.total_items = int(value)
+            elif prefix == "orderedItems" and event == "start_array":
+                scan.arrays += 1
+            elif prefix == "orderedItems.item" and event == "start_map":
+                builder, depth = ObjectBuilder(), 1
+                builder.event(event, value)
+    except (ijson.JSONError, ijson.common.IncompleteJSONError) as exc:
+        first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise MalformedArchive(f"{name} is not valid JSON ({first})",
+                               path=source.label) from None
+    except UnicodeDecodeError as exc:
+        raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})",
+                               path=source.label) from None
 
 
 # -- addressing --------------------------------------------------------------------------------

@@ -47,40 +47,41 @@ def scan(source: Source, name: str, build: Labeller, *, notice: Labeller | None 
     """
     import ijson  # imported here: only ingest pays for it
 
+    from connectors.base import json_events  # capped depth and record size
+
     walk = _Walk(source, name)
     labels: dict[str, tuple[str | None, str | None, bool]] = {}
-    with source.open_member(name) as fh:
-        try:
-            events = ijson.parse(fh, use_float=True)
-            for prefix, event, value in events:
-                if event == "map_key":
-                    if walk.depth == 1:
-                        yield Hit("section", value, value)
-                    continue
-                if event in _CLOSE:
-                    walk.depth -= 1
-                    continue
-                if prefix not in labels:
-                    labels[prefix] = (build(prefix), notice(prefix) if notice else None,
-                                      bool(prune and prune(prefix)))
-                found, seen, skip = labels[prefix]
-                if seen is not None:
-                    yield Hit("notice", seen, prefix)
-                if event not in _OPEN:
-                    if found is not None:
-                        yield Hit("value", found, prefix, value)
-                    continue
-                walk.enter()
+    try:
+        events = json_events(source, name)
+        for prefix, event, value in events:
+            if event == "map_key":
+                if walk.depth == 1:
+                    yield Hit("section", value, value)
+                continue
+            if event in _CLOSE:
+                walk.depth -= 1
+                continue
+            if prefix not in labels:
+                labels[prefix] = (build(prefix), notice(prefix) if notice else None,
+                                  bool(prune and prune(prefix)))
+            found, seen, skip = labels[prefix]
+            if seen is not None:
+                yield Hit("notice", seen, prefix)
+            if event not in _OPEN:
                 if found is not None:
-                    yield Hit("value", found, prefix, walk.build(events, event, value))
-                elif skip:
-                    walk.skip(events)
-        except ijson.JSONError as exc:
-            raise MalformedArchive(f"{name} is not valid JSON ({_short(exc)})",
-                                   path=source.label) from None
-        except UnicodeDecodeError as exc:
-            raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})",
-                                   path=source.label) from None
+                    yield Hit("value", found, prefix, value)
+                continue
+            walk.enter()
+            if found is not None:
+                yield Hit("value", found, prefix, walk.build(events, event, value))
+            elif skip:
+                walk.skip(events)
+    except ijson.JSONError as exc:
+        raise MalformedArchive(f"{name} is not valid JSON ({_short(exc)})",
+                               path=source.label) from None
+    except UnicodeDecodeError as exc:
+        raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})",
+                               path=source.label) from None
 
 
 class _Walk:
