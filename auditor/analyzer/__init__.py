@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from auditor.analyzer.check import CheckResult, ExampleResult, RuleInfo, check_pack, list_rules
 from auditor.analyzer.context import AnalysisContext
-from auditor.analyzer.detectors.base import Detector, discover
+from auditor.analyzer.detectors.base import Detector, TextDetector, discover, discover_text
 from auditor.analyzer.engine import Engine, scan_text, sort_findings
 from auditor.analyzer.rules import active_rules, load_packs, rules_version
 from auditor.analyzer.rules.schema import Rule, RulePack
@@ -24,7 +24,7 @@ from auditor.findings import Finding, ItemRef
 
 __all__ = [
     "AnalysisContext", "AnalysisResult", "CheckResult", "Detector", "Engine", "ExampleResult", "Rule",
-    "RuleInfo", "RulePack", "analyze", "check_pack", "list_rules", "load_packs", "scan_text",
+    "RuleInfo", "RulePack", "TextDetector", "analyze", "check_pack", "list_rules", "load_packs", "scan_text",
 ]
 
 
@@ -44,9 +44,10 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
     packs = load_packs(rule_files)
     rules = active_rules(packs)
     detectors = discover()
-    _check_id_collisions(rules, detectors)
+    text_detectors = discover_text()
+    _check_id_collisions(rules, [*detectors, *text_detectors])
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
-    engine = Engine(rules)
+    engine = Engine(rules, [cls() for cls in text_detectors])
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
     findings: list[Finding] = []
@@ -55,11 +56,12 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
                       url=item.url, created_at=item.created_at)
         findings.extend(engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
                                         role=item.account.role, identified=identified[item.account.id],
-                                        codes=ctx.codes))
+                                        codes=ctx.codes, context=item.context, visibility=item.visibility))
     for detector_cls in detectors:
         findings.extend(detector_cls().run(ctx))
     return AnalysisResult(findings=dedupe(findings), rules_version=rules_version(packs),
-                          rule_ids=tuple(r.id for r in rules), detector_ids=tuple(d.id for d in detectors))
+                          rule_ids=tuple(r.id for r in rules),
+                          detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors)])))
 
 
 def dedupe(findings: Sequence[Finding]) -> list[Finding]:
@@ -72,7 +74,7 @@ def dedupe(findings: Sequence[Finding]) -> list[Finding]:
     return sort_findings(best.values())
 
 
-def _check_id_collisions(rules: Sequence[Rule], detectors: Sequence[type[Detector]]) -> None:
+def _check_id_collisions(rules: Sequence[Rule], detectors: Sequence[type[Detector | TextDetector]]) -> None:
     rule_ids = {r.id: r for r in rules}
     for det in detectors:
         for rule_id in det.emitted_ids():

@@ -35,6 +35,9 @@ class CheckResult:
     pack: str
     rules: tuple[str, ...]
     examples: tuple[ExampleResult, ...]
+    #: (rule id, pattern) for patterns with no literal the prefilter can key on: they run only on
+    #: texts where one of the rule's keywords occurs (rules/literals.py). A warning, not an error.
+    unkeyed: tuple[tuple[str, str], ...] = ()
 
     @property
     def failures(self) -> tuple[ExampleResult, ...]:
@@ -43,6 +46,21 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def lines(self) -> list[str]:
+        """What `footprint rules check` prints: the pack, each example's result, warnings, a verdict."""
+        out = [f"{self.path}: pack {self.pack!r}, {len(self.rules)} rule(s): {', '.join(self.rules)}"]
+        for e in self.examples:
+            mark = "ok  " if e.passed else "FAIL"
+            want = "finding" if e.expect else "no finding"
+            got = f"score {e.score:.2f}" if e.score is not None else "no finding"
+            out.append(f"  {mark} {e.rule_id} example {e.index} ({e.kind}, expects {want}): {got}: {e.text[:70]!r}")
+        for rule_id, pattern in self.unkeyed:
+            out.append(f"  warning: {rule_id}: a pattern has no literal text the prefilter can key on, so it runs "
+                       f"only where a keyword occurs: {pattern[:80]!r}")
+        passed = sum(e.passed for e in self.examples)
+        out.append(f"{passed}/{len(self.examples)} example(s) passed" + ("" if self.ok else "; the pack fails its examples"))
+        return out
 
 
 def run_examples(rules: Iterable[Rule]) -> list[ExampleResult]:
@@ -67,7 +85,8 @@ def check_pack(path: Path | str) -> CheckResult:
     pack = load_pack(path)
     active_rules(load_packs([path]))  # overrides and `disable` must resolve against the built-ins
     return CheckResult(path=path, pack=pack.name, rules=tuple(r.id for r in pack.rules),
-                       examples=tuple(run_examples(pack.rules)))
+                       examples=tuple(run_examples(pack.rules)),
+                       unkeyed=tuple((r.id, p) for r in pack.rules for p in r.unkeyed))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from auditor.analyzer.links import find_links
 from auditor.analyzer.profession import handle_words, profession_term
 from auditor.codes import codes_for
 from auditor.errors import UsageError
-from auditor.models import Account, Connection, Content, Interaction, Subject
+from auditor.models import Account, Connection, Content, Interaction, Media, Subject
 
 #: Rows fetched per round trip while streaming.
 BATCH = 500
@@ -88,6 +88,20 @@ class TextItem:
     longitude: float | None = None
     #: The text this item answers, where the export keeps it (the review a reply is to).
     context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaView:
+    """A media file of one of the subject's accounts, with what its metadata reveals."""
+
+    id: int
+    account_id: int
+    platform: str
+    path: str
+    content_id: str | None
+    taken_at: datetime | None
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +192,20 @@ class AnalysisContext:
                 visibility=row.visibility, mentions=list(row.mentions or []), place=row.place,
                 latitude=row.latitude, longitude=row.longitude, context=row.context,
             )
+
+    def media(self, account_id: int | None = None) -> Iterator[MediaView]:
+        """Non-deleted media rows of one account, or of all the subject's accounts."""
+        ids = self._account_ids(account_id)
+        if not ids:
+            return
+        m = Media
+        stmt = (
+            select(m.id, m.account_id, m.platform, m.path, m.content_id, m.taken_at, m.latitude, m.longitude)
+            .where(m.account_id.in_(ids), m.deleted_at.is_(None))
+            .order_by(m.account_id, m.id)
+        )
+        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
+            yield MediaView(*row)
 
     def connections(self, account_id: int | None = None) -> Iterator[ConnectionView]:
         """Non-deleted connection rows of one account, or of all the subject's accounts."""

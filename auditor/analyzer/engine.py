@@ -1,15 +1,20 @@
 """The rule engine: one combined pass per text, then only the candidate rules' patterns.
 
-1. **Prefilter.** Every rule's keywords are compiled into one case-insensitive trie-shaped
-   regex; one pass over the text reports every position where any keyword starts (overlapping
-   keywords included). The keywords found select the candidate rules; a rule without a keyword
-   in the text never runs a pattern.
+1. **Prefilter.** Every rule's keywords, and the keywords of the per-text code detectors, are
+   compiled into one case-insensitive trie-shaped regex; one pass over the text reports every
+   position where any keyword starts (overlapping keywords included). The keywords found select
+   the candidates; a rule without a keyword in the text never runs a pattern.
 2. **Patterns.** A candidate's patterns give the evidence spans. Match-scope negatives drop
-   matches they overlap; a text-scope negative drops the rule for the item.
+   matches they overlap; a text-scope negative drops the rule for the item. A text detector
+   (detectors/base.py `TextDetector`) runs its own logic instead, on the text and on the text the
+   item answers (`context`: the review a reply is to).
 3. **Score.** Base score (the strongest matched pattern's, else the rule's) plus every context
-   cue found, each counted once, clamped to 0..1. The finding exists when the score reaches the
-   rule's `min_score`; `escalate` thresholds and cue severity floors may then raise its severity.
-4. **Role.** The account role adjusts severity and score after existence is decided (role.py).
+   cue found, each counted once, plus the identifiability mosaic for rules that ask for it
+   (mosaic.py), clamped to 0..1. The finding exists when the score reaches the rule's
+   `min_score`; `escalate` thresholds, cue and mosaic severity floors may then raise its severity.
+4. **Role and audience.** The account role, then the post's audience, adjust severity and score
+   after existence is decided (role.py). Rules with `audience = "clients"` (the author's
+   whereabouts) do not apply on an anonymous personal account, where clients are not the audience.
 
 Scores are summed exactly (scoring.py) so that thresholds behave as written in the packs; the
 contributions of a finding sum to its score.
@@ -19,44 +24,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
-from auditor.analyzer.role import ROLES, RoleAdjustment, role_adjustment
+from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
+from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_adjustment
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
-from auditor.analyzer.scoring import balance, clamp, exact_sum, to_decimal
+from auditor.analyzer.scoring import clamp, to_decimal
 from auditor.analyzer.textfold import fold
 from auditor.analyzer.trie import trie_regex
 from auditor.codes import codes_for, resolve
 from auditor.errors import UsageError
 from auditor.findings import Contribution, Finding, ItemRef, Severity, normalize_text
 
+if TYPE_CHECKING:
+    from auditor.analyzer.detectors.base import TextDetector
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A rule that fired on one text, before it is tied to an item (scores are pre-role)."""
-
-    rule: Rule
-    #: Evidence spans into the scanned text, merged and sorted.
-    spans: tuple[tuple[int, int], ...]
-    #: The leftmost match's text: what the fingerprint hashes besides rule and item.
-    matched: str
-    contributions: tuple[Contribution, ...]
-    score: Decimal
-    severity: Severity
+__all__ = ["Engine", "Hit", "ScanStats", "build_finding", "default_engine", "evaluate", "scan_text",
+           "sort_findings"]
 
 
 class Engine:
-    """Scans texts with a fixed list of rules."""
+    """Scans texts with a fixed list of rules and per-text code detectors."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], detectors: Sequence[TextDetector] = ()) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self.detectors: tuple[TextDetector, ...] = tuple(detectors)
+        # Rules and detectors share one index space: rules first, then detectors.
+        self._units: tuple[Rule, ...] = self.rules + tuple(d.rule for d in self.detectors)
         self._by_kind: dict[str, frozenset[int]] = {
-            kind: frozenset(i for i, r in enumerate(self.rules) if kind in r.targets) for kind in KINDS
+            kind: frozenset(i for i, r in enumerate(self._units) if kind in r.targets) for kind in KINDS
         }
-        self._keyword_rules = _keyword_index(self.rules)
+        self._keyword_rules = _keyword_index(self._units)
         # One regex over every keyword, factored as a trie: about one failed attempt per
         # character between hits (trie.py).
         alternation = trie_regex(self._keyword_rules)
@@ -65,7 +65,7 @@ class Engine:
     # -- one text ------------------------------------------------------------------------------
 
     def candidates(self, text: str, kind: str | None = None) -> set[int]:
-        """Indices of the rules whose keywords occur in `text` (and that target `kind`)."""
+        """Indices of the rules (then detectors) whose keywords occur in `text` and that target `kind`."""
         found: set[int] = set()
         if self._prefilter is None or not text:
             return found
@@ -80,22 +80,57 @@ class Engine:
             match = search(text, match.start() + 1)
         return found if allowed is None else found & allowed
 
-    def scan(self, text: str, kind: str = "post") -> list[Hit]:
-        """Every rule hit on one text of content kind `kind`, in rule order.
+    def scan(self, text: str, kind: str = "post", *, context: str | None = None,
+             stats: ScanStats | None = None) -> list[Hit]:
+        """Every rule and detector hit on one text of content kind `kind`, in rule order.
 
         Rules see the folded text (textfold.py); it has the same length, so spans index `text`.
+        `context` is the text the item answers (a review), read by text detectors only.
         """
         folded = fold(text)
-        hits = [h for i in sorted(self.candidates(folded, kind)) if (h := evaluate(self.rules[i], folded))]
-        superseded = {other for h in hits for other in h.rule.supersedes}
-        return [h for h in hits if h.rule.id not in superseded]
+        folded_context = fold(context) if context else None
+        chosen = sorted(self.candidates(folded, kind))
+        if stats is not None:
+            stats.texts += 1
+            stats.prefilter_passes += 1
+            stats.candidates += len(chosen)
+            before = stats.regex_runs
+        hits: list[Hit] = []
+        n_rules = len(self.rules)
+        for i in chosen:
+            if i < n_rules:
+                hit = evaluate(self.rules[i], folded, stats)
+            else:
+                hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
+            if hit is not None:
+                hits.append(hit)
+        if stats is not None:
+            stats.per_text_regex_runs.append(stats.regex_runs - before)
+        return _apply_supersedes(hits)
 
     def findings(self, text: str, *, kind: str, item: ItemRef, account_id: int | None, role: str,
-                 identified: bool, codes: list[str]) -> list[Finding]:
-        """Findings for one text: hits tied to `item`, role-adjusted, citing `codes`."""
+                 identified: bool, codes: list[str], context: str | None = None,
+                 visibility: str | None = None) -> list[Finding]:
+        """Findings for one text: hits tied to `item`, role- and audience-adjusted, citing `codes`."""
         adjustment = role_adjustment(role, identified)
+        audience = audience_adjustment(visibility)
+        clients_see_it = not (role == "personal" and not identified)
         return [build_finding(h, text, item=item, account_id=account_id, codes=codes,
-                              adjustment=adjustment) for h in self.scan(text, kind)]
+                              adjustments=[a for a in (adjustment, audience) if a is not None])
+                for h in self.scan(text, kind, context=context)
+                if h.rule.audience != "clients" or clients_see_it]
+
+
+def _apply_supersedes(hits: list[Hit]) -> list[Hit]:
+    """Drop the hits other hits supersede: always within a category, across categories only
+    when the superseded hit discloses nothing about the client (Rule.supersedes)."""
+    dropped: set[int] = set()
+    for h in hits:
+        for j, other in enumerate(hits):
+            if other.rule.id in h.rule.supersedes and (other.rule.category == h.rule.category
+                                                      or not other.discloses):
+                dropped.add(j)
+    return [h for j, h in enumerate(hits) if j not in dropped]
 
 
 def _keyword_index(rules: Sequence[Rule]) -> dict[str, frozenset[int]]:
@@ -104,11 +139,11 @@ def _keyword_index(rules: Sequence[Rule]) -> dict[str, frozenset[int]]:
     one keyword per start position, and the longest one wins."""
     direct: dict[str, set[int]] = {}
     for i, rule in enumerate(rules):
-        for kw in rule.keywords:
+        for kw in rule.prefilter or rule.keywords:
             direct.setdefault(kw.lower(), set()).add(i)
     closed: dict[str, frozenset[int]] = {}
-    for kw in direct:
-        selected = set(direct[kw])
+    for kw, own in direct.items():
+        selected = set(own)
         for other, idx in direct.items():
             if other != kw and other in kw:
                 selected |= idx
@@ -129,7 +164,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def evaluate(rule: Rule, text: str) -> Hit | None:
+def evaluate(rule: Rule, text: str, stats: ScanStats | None = None) -> Hit | None:
     """Run one rule's patterns, negatives and cues over `text`; None when it does not fire."""
     matches: list[tuple[int, int, Pattern]] = []
     for pattern in rule.patterns:
@@ -137,9 +172,13 @@ def evaluate(rule: Rule, text: str) -> Hit | None:
             start, end = _evidence_span(m)
             if start < end:
                 matches.append((start, end, pattern))
+    if stats is not None:
+        stats.regex_runs += len(rule.patterns)
     if not matches:
         return None
     for negative in rule.negatives:
+        if stats is not None:
+            stats.regex_runs += 1
         if negative.scope == "text":
             if negative.regex.search(text):
                 return None
@@ -155,25 +194,20 @@ def evaluate(rule: Rule, text: str) -> Hit | None:
 
     best = max(matches, key=lambda m: (pattern_score(m[2]), -m[0]))
     base_label = "base" if best[2].label == "match" else f"base: {best[2].label}"
-    contributions = [Contribution(base_label, _clip(text[best[0]:best[1]]), pattern_score(best[2]))]
+    contributions = [Contribution(base_label, clip(text[best[0]:best[1]]), pattern_score(best[2]))]
     floors: list[Severity] = []
+    discloses = False
     for cue in rule.context:
         found = _find_cue(cue.regex, cue.window, text, matches)
         if found is not None:
-            contributions.append(Contribution(cue.label, _clip(found), cue.weight))
+            contributions.append(Contribution(cue.label, clip(found), cue.weight))
+            discloses = discloses or cue.discloses
             if cue.severity is not None:
                 floors.append(cue.severity)
-    total, contributions = clamp(exact_sum(contributions), contributions)
-    if total < to_decimal(rule.min_score):
-        return None
-    for level, threshold in rule.escalate:
-        if total >= to_decimal(threshold):
-            floors.append(level)
-            break
-    severity = max([rule.severity, *floors], key=lambda s: s.rank)
-    return Hit(rule=rule, spans=tuple(merge_spans([(s, e) for s, e, _ in matches])),
-               matched=text[matches[0][0]:matches[0][1]], contributions=tuple(contributions),
-               score=total, severity=severity)
+    if stats is not None:
+        stats.regex_runs += len(rule.context)
+    return score_hit(rule, text, merge_spans([(s, e) for s, e, _ in matches]),
+                     text[matches[0][0]:matches[0][1]], contributions, floors, stats, discloses)
 
 
 def _find_cue(regex: re.Pattern[str], window: int | None, text: str,
@@ -188,23 +222,19 @@ def _find_cue(regex: re.Pattern[str], window: int | None, text: str,
     return None
 
 
-def _clip(matched: str, limit: int = 80) -> str:
-    """Matched text for an explanation line: whitespace collapsed, long matches shortened."""
-    flat = " ".join(matched.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 # -- findings --------------------------------------------------------------------------------
 
 
 def build_finding(hit: Hit, text: str, *, item: ItemRef, account_id: int | None, codes: list[str],
-                  adjustment: RoleAdjustment | None) -> Finding:
-    """A Finding from a hit: role adjustment, excerpt, citations, balanced contributions."""
+                  adjustments: Sequence[Adjustment] = ()) -> Finding:
+    """A Finding from a hit: role and audience adjustments, excerpt, citations, balanced contributions."""
+    from auditor.analyzer.scoring import balance
+
     rule = hit.rule
     contributions = list(hit.contributions)
     total = hit.score
     severity = hit.severity
-    if adjustment is not None:
+    for adjustment in adjustments:
         contributions.append(Contribution(adjustment.label, None, adjustment.weight))
         total, contributions = clamp(total + to_decimal(adjustment.weight), contributions)
         severity = severity.shifted(adjustment.severity_steps)
@@ -223,21 +253,25 @@ def build_finding(hit: Hit, text: str, *, item: ItemRef, account_id: int | None,
 
 @cache
 def default_engine() -> Engine:
-    """An engine over the built-in packs (cached: packs are data files shipped with the code)."""
+    """An engine over the built-in packs and text detectors (cached: they ship with the code)."""
+    from auditor.analyzer.detectors.base import discover_text
     from auditor.analyzer.rules import active_rules, load_packs
 
-    return Engine(active_rules(load_packs()))
+    return Engine(active_rules(load_packs()), [cls() for cls in discover_text()])
 
 
 def scan_text(text: str, *, kind: str = "post", role: str = "unknown", platform: str = "generic",
               identified: bool | None = None, profession: str | None = None,
               covered_entity: bool | None = None, native_id: str | None = None,
+              context: str | None = None, visibility: str | None = None,
               rules: Iterable[Rule] | None = None) -> list[Finding]:
     """Findings for one free-standing text, for evaluation scripts and tests.
 
     `role` is the author account's role. A "personal" account counts as anonymous (severity one
     step down) unless `identified=True` says its profile names the profession. Citations are
     those of `profession` (every code when None), plus HIPAA unless `covered_entity is False`.
+    `context` is the text the item answers (the review a reply is to); `visibility` the item's
+    audience ("public", "followers", ...). With `rules`, only those rules run (no text detectors).
     """
     if kind not in KINDS:
         raise UsageError(f"unknown content kind {kind!r} (known: {', '.join(KINDS)})")
@@ -247,7 +281,8 @@ def scan_text(text: str, *, kind: str = "post", role: str = "unknown", platform:
     codes = codes_for(profession, covered_entity)
     item = ItemRef(type=kind, platform=platform, native_id=native_id)
     findings = engine.findings(text, kind=kind, item=item, account_id=None, role=role,
-                               identified=bool(identified), codes=codes)
+                               identified=bool(identified), codes=codes, context=context,
+                               visibility=visibility)
     return sort_findings(findings)
 
 

@@ -40,12 +40,12 @@ def test_analyze_reads_live_public_content(session: Session, rows):
     by_item = {(f.item.platform, f.item.native_id): f for f in result.findings if f.item.type != "account"}
     assert set(by_item) == {("twitter", "t1"), ("instagram", "i1")}
     pro, personal = by_item[("twitter", "t1")], by_item[("instagram", "i1")]
-    assert pro.rule_id == personal.rule_id == "client-reference"
+    assert pro.rule_id == personal.rule_id == "person-seen-in-practice"
     assert pro.item.type == "post" and personal.item.type == "caption"
     assert pro.item.created_at == datetime(2024, 3, 1, 12, tzinfo=UTC)
     assert personal.severity == pro.severity.shifted(-1)  # anonymous personal account
     assert {c.code for c in pro.citations} == {"ACA 2014"}
-    assert result.rules_version and "client-reference" in result.rule_ids
+    assert result.rules_version and "person-seen-in-practice" in result.rule_ids
     assert "account-boundary" in result.detector_ids
 
 
@@ -126,6 +126,6 @@ def test_personal_account_linking_to_the_professional_one_is_not_anonymous(sessi
     for account in (pro, linked, anonymous):
         rows.content(account, f"p{account.id}", CLIENT_STORY)
     severity = {f.account_id: f.severity for f in analyze(session, subject.id).findings
-                if f.rule_id == "client-reference"}
+                if f.rule_id == "person-seen-in-practice"}
     assert severity[pro.id] == severity[linked.id] == Severity.HIGH
     assert severity[anonymous.id] == Severity.MEDIUM

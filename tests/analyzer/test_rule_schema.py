@@ -95,3 +95,10 @@ def test_list_rules_includes_detectors():
     info = {r.id: r for r in list_rules()}
     assert info["client-reference"].kind == "rule"
     assert info["personal-account-public"].kind == "detector"
+
+
+def test_check_result_lines_for_the_cli():
+    lines = check_pack(OVERRIDE).lines()
+    assert lines[0].startswith(str(OVERRIDE)) and "practice-overrides" in lines[0]
+    assert lines[-1] == "5/5 example(s) passed"
+    assert sum(line.strip().startswith("ok") for line in lines) == 5

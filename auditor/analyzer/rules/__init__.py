@@ -14,6 +14,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.analyzer.rules.schema import FORMAT, Rule, RulePack, load_pack
+from auditor.analyzer.rules.vocab import vocab_digest
 from auditor.errors import RulePackError
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
@@ -23,8 +24,9 @@ __all__ = ["FORMAT", "PACKS_DIR", "Rule", "RulePack", "active_rules", "builtin_p
 
 
 def builtin_pack_paths() -> list[Path]:
-    """The built-in pack files, in a stable order."""
-    return sorted(PACKS_DIR.glob("*.toml"))
+    """The built-in pack files, in a stable order (files starting with "_", such as the shared
+    vocabulary `_vocab.toml`, are not packs)."""
+    return sorted(p for p in PACKS_DIR.glob("*.toml") if not p.name.startswith("_"))
 
 
 def load_packs(extra_files: Iterable[Path | str] = (), *, builtin: bool = True) -> list[RulePack]:
@@ -57,8 +59,9 @@ def active_rules(packs: Sequence[RulePack]) -> list[Rule]:
 
 
 def rules_version(packs: Sequence[RulePack]) -> str:
-    """Package version plus a short digest of every loaded pack's bytes, in load order."""
-    digest = hashlib.sha256()
+    """Package version plus a short digest of the shared vocabulary and of every loaded pack's
+    bytes, in load order."""
+    digest = hashlib.sha256(vocab_digest().encode())
     for pack in packs:
         digest.update(pack.digest.encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"

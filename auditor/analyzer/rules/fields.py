@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from auditor.analyzer.rules.model import KINDS, Cue, Errors, Example, Negative, Pattern
@@ -12,7 +13,7 @@ from auditor.findings import SEVERITIES, Severity
 #: ("\\b(?:foo)?" matches nothing in "" but an empty string at every word boundary).
 _EMPTY_PROBES = ("", " ", "a", "a a", "0", "-", "a.\n")
 _PATTERN_KEYS = {"regex", "score", "label"}
-_CUE_KEYS = {"label", "regex", "weight", "window", "severity"}
+_CUE_KEYS = {"label", "regex", "weight", "window", "severity", "discloses"}
 _NEGATIVE_KEYS = {"regex", "scope", "label"}
 _EXAMPLE_KEYS = {"text", "expect", "kind", "note"}
 
@@ -68,9 +69,33 @@ def severity_of(value: Any, key: str, err: Errors, rid: str) -> Severity:
     return Severity(value)
 
 
-def compile_regex(source: Any, where: str, err: Errors, rid: str) -> re.Pattern[str]:
+#: `{{name}}` in a regex: a fragment of the vocabulary (shared vocab.toml plus the pack's [vocab]).
+VOCAB_REF = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
+VOCAB_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Fragments may use other fragments; deeper nesting than this is almost surely a cycle.
+_VOCAB_DEPTH = 8
+
+
+def expand_vocab(source: str, vocab: Mapping[str, str], where: str, err: Errors, rid: str | None) -> str:
+    """`source` with every `{{name}}` replaced by `(?:fragment)`; unknown names are errors."""
+    for _ in range(_VOCAB_DEPTH):
+        if "{{" not in source:
+            return source
+        missing = [m.group(1) for m in VOCAB_REF.finditer(source) if m.group(1) not in vocab]
+        if missing:
+            raise err(f"{where}: unknown vocabulary name {{{{{missing[0]}}}}} "
+                      f"(define it under [vocab] or use one of packs/_vocab.toml)", rid)
+        source = VOCAB_REF.sub(lambda m: f"(?:{vocab[m.group(1)]})", source)
+    if VOCAB_REF.search(source):
+        raise err(f"{where}: vocabulary fragments nest more than {_VOCAB_DEPTH} deep (a cycle?)", rid)
+    return source
+
+
+def compile_regex(source: Any, where: str, err: Errors, rid: str,
+                  vocab: Mapping[str, str] | None = None) -> re.Pattern[str]:
     if not isinstance(source, str) or not source.strip():
         raise err(f"{where}: regex must be a non-empty string", rid)
+    source = expand_vocab(source, vocab or {}, where, err, rid)
     try:
         compiled = re.compile(source, re.IGNORECASE)
     except re.error as exc:
@@ -82,14 +107,14 @@ def compile_regex(source: Any, where: str, err: Errors, rid: str) -> re.Pattern[
     return compiled
 
 
-def patterns_of(value: Any, err: Errors, rid: str) -> tuple[Pattern, ...]:
+def patterns_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> tuple[Pattern, ...]:
     if not isinstance(value, list) or not value:
         raise err("'patterns' must be a non-empty array of regexes or {regex, score, label} tables", rid)
     out: list[Pattern] = []
     for i, item in enumerate(value, start=1):
         where = f"pattern {i}"
         if isinstance(item, str):
-            out.append(Pattern(compile_regex(item, where, err, rid), None, "match"))
+            out.append(Pattern(compile_regex(item, where, err, rid, vocab), None, "match"))
             continue
         if not isinstance(item, dict):
             raise err(f"{where}: must be a regex string or a table", rid)
@@ -98,11 +123,11 @@ def patterns_of(value: Any, err: Errors, rid: str) -> tuple[Pattern, ...]:
         label = item.get("label", "match")
         if not isinstance(label, str) or not label.strip():
             raise err(f"{where}: 'label' must be a non-empty string", rid)
-        out.append(Pattern(compile_regex(item.get("regex"), where, err, rid), score, label.strip()))
+        out.append(Pattern(compile_regex(item.get("regex"), where, err, rid, vocab), score, label.strip()))
     return tuple(out)
 
 
-def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str) -> Cue:
+def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> Cue:
     where = f"context {i + 1}"
     unknown_keys(item, _CUE_KEYS, where, err, rid)
     label = item.get("label")
@@ -117,17 +142,23 @@ def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str) -> Cue:
     severity = severity_of(item["severity"], f"{where} severity", err, rid) if "severity" in item else None
     if severity is not None and weight < 0:
         raise err(f"{where}: a cue that lowers the score cannot set a severity floor", rid)
-    return Cue(label.strip(), compile_regex(item.get("regex"), where, err, rid), weight, window, severity)
+    discloses = item.get("discloses", False)
+    if not isinstance(discloses, bool):
+        raise err(f"{where}: 'discloses' must be true or false", rid)
+    if discloses and weight < 0:
+        raise err(f"{where}: a cue that lowers the score cannot be marked 'discloses'", rid)
+    return Cue(label.strip(), compile_regex(item.get("regex"), where, err, rid, vocab), weight, window, severity,
+               discloses)
 
 
-def negatives_of(value: Any, err: Errors, rid: str) -> tuple[Negative, ...]:
+def negatives_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> tuple[Negative, ...]:
     if not isinstance(value, list):
         raise err("'negatives' must be an array of regexes or {regex, scope, label} tables", rid)
     out: list[Negative] = []
     for i, item in enumerate(value, start=1):
         where = f"negative {i}"
         if isinstance(item, str):
-            out.append(Negative(compile_regex(item, where, err, rid), "match", "hard negative"))
+            out.append(Negative(compile_regex(item, where, err, rid, vocab), "match", "hard negative"))
             continue
         if not isinstance(item, dict):
             raise err(f"{where}: must be a regex string or a table", rid)
@@ -138,7 +169,7 @@ def negatives_of(value: Any, err: Errors, rid: str) -> tuple[Negative, ...]:
         label = item.get("label", "hard negative")
         if not isinstance(label, str):
             raise err(f"{where}: 'label' must be a string", rid)
-        out.append(Negative(compile_regex(item.get("regex"), where, err, rid), scope, label))
+        out.append(Negative(compile_regex(item.get("regex"), where, err, rid, vocab), scope, label))
     return tuple(out)
 
 

@@ -18,6 +18,8 @@ KINDS: tuple[str, ...] = ("post", "reply", "comment", "caption", "share", "messa
 #: are opt-in because most cues (sessions, clients) do not apply to a profile line.
 DEFAULT_TARGETS: frozenset[str] = frozenset({"post", "reply", "comment", "caption", "share"})
 DEFAULT_MIN_SCORE = 0.5
+#: Who must be able to see the post for the rule to apply (see `Rule.audience`).
+AUDIENCES: tuple[str, ...] = ("any", "clients")
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -41,6 +43,9 @@ class Cue:
     window: int | None
     #: A severity floor when the cue is found (e.g. a direct identifier makes a story critical).
     severity: Severity | None = None
+    #: The cue is a detail about the client (what they said or did, their history): a finding
+    #: with such a cue survives another category's `supersedes` (see Rule.supersedes).
+    discloses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +86,27 @@ class Rule:
     examples: tuple[Example, ...]
     #: (severity, min score) pairs, highest severity first.
     escalate: tuple[tuple[Severity, float], ...] = ()
+    #: Rule ids whose hit on the same text this rule's hit replaces. Within a category the other
+    #: hit is always dropped. Across categories (a dual-relationship story superseding a bare
+    #: client reference) it is dropped only when it discloses nothing about the client: no cue
+    #: marked `discloses` and no mosaic detail other than the time anchor (the labelling rule
+    #: "accepted a friend request from a client today" is conduct only, "went to my client's
+    #: wedding at the vineyard" is also confidentiality).
     supersedes: tuple[str, ...] = ()
     description: str = ""
     tags: tuple[str, ...] = ()
+    #: "clients": the risk exists only where clients can see the account (a professional account,
+    #: an unknown one, or a personal account whose profile names the profession), such as the
+    #: author's whereabouts. On an anonymous personal account the rule does not apply. "any":
+    #: the account role changes severity and score only (role.py).
+    audience: str = "any"
+    #: Add the identifiability mosaic (mosaic.py) to the score: time anchor, age, occupation...
+    mosaic: bool = False
+    #: What the engine's prefilter keys on: `keywords` plus the literal factors of any pattern
+    #: they do not cover (literals.py), so a pattern can never match where its rule was skipped.
+    prefilter: tuple[str, ...] = ()
+    #: Patterns with no literal the prefilter can key on (they run only when a keyword is found).
+    unkeyed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ A pack (format 1) looks like this; every key is documented in `packs/README.md`:
     pack = "confidentiality"
     description = "..."
     disable = []                               # rule ids to turn off (user packs)
+    [vocab]                                    # named regex fragments, used as {{name}}
+    kid = '''kid|kiddo|teen'''                     # (adds to / overrides packs/_vocab.toml)
 
     [[rules]]
     id = "client-reference"                    # kebab-case, stable: part of the fingerprint
@@ -21,6 +23,8 @@ A pack (format 1) looks like this; every key is documented in `packs/README.md`:
     remediation = "One or two sentences."
     escalate = { high = 0.8 }                  # severity floor once the score reaches a value
     supersedes = ["other-rule"]                # drop that rule's finding on the same item
+    audience = "clients"                       # only where clients can see the account
+    mosaic = true                              # add the identifiability mosaic (mosaic.py)
       [[rules.context]]                        # cues: signed weights, each counted once
       label = "time anchor"
       regex = '''\\btoday\\b'''
@@ -43,14 +47,17 @@ file and the rule id.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from auditor.analyzer.rules.fields import (
+    VOCAB_NAME_RE,
     cue_of,
     escalate_of,
     examples_of,
+    expand_vocab,
     negatives_of,
     opt_str,
     patterns_of,
@@ -61,7 +68,9 @@ from auditor.analyzer.rules.fields import (
     unit,
     unknown_keys,
 )
+from auditor.analyzer.rules.literals import prefilter_additions
 from auditor.analyzer.rules.model import (
+    AUDIENCES,
     DEFAULT_MIN_SCORE,
     DEFAULT_TARGETS,
     FORMAT,
@@ -75,17 +84,18 @@ from auditor.analyzer.rules.model import (
     Rule,
     RulePack,
 )
+from auditor.analyzer.rules.vocab import shared_vocab
 from auditor.codes import check_ref
 from auditor.findings import CATEGORIES
 
 __all__ = ["DEFAULT_MIN_SCORE", "DEFAULT_TARGETS", "FORMAT", "KINDS", "Cue", "Example", "Negative", "Pattern",
            "Rule", "RulePack", "load_pack", "parse_pack"]
 
-_PACK_KEYS = {"format", "pack", "description", "disable", "rules"}
+_PACK_KEYS = {"format", "pack", "description", "disable", "rules", "vocab"}
 _RULE_KEYS = {
     "id", "category", "severity", "score", "min_score", "message", "description", "keywords",
     "patterns", "context", "negatives", "targets", "citations", "remediation", "examples",
-    "escalate", "supersedes", "tags",
+    "escalate", "supersedes", "tags", "audience", "mosaic",
 }
 _RULE_REQUIRED = ("id", "category", "severity", "score", "message", "keywords", "patterns",
                   "citations", "remediation", "examples")
@@ -120,6 +130,7 @@ def parse_pack(data: dict[str, Any], path: Path, *, digest: str = "", builtin: b
         raise err("'pack' must be a kebab-case name, e.g. pack = \"my-rules\"")
     description = opt_str(data, "description", err, None)
     disable = str_list(data.get("disable", []), "disable", err, None)
+    vocab = _vocab_of(data.get("vocab", {}), err)
     raw_rules = data.get("rules", [])
     if not isinstance(raw_rules, list) or not all(isinstance(r, dict) for r in raw_rules):
         raise err("'rules' must be an array of tables ([[rules]])")
@@ -128,7 +139,7 @@ def parse_pack(data: dict[str, Any], path: Path, *, digest: str = "", builtin: b
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, raw_rule in enumerate(raw_rules):
-        rule = _parse_rule(raw_rule, name, index, err)
+        rule = _parse_rule(raw_rule, name, index, err, vocab)
         if rule.id in seen:
             raise err("duplicate rule id in this pack", rule.id)
         seen.add(rule.id)
@@ -137,7 +148,29 @@ def parse_pack(data: dict[str, Any], path: Path, *, digest: str = "", builtin: b
                     disable=tuple(disable), digest=digest, builtin=builtin)
 
 
-def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors) -> Rule:
+def _vocab_of(value: Any, err: Errors) -> dict[str, str]:
+    """The shared vocabulary with the pack's own [vocab] fragments added (they win on a clash)."""
+    if not isinstance(value, dict):
+        raise err("'vocab' must be a table of name = 'regex fragment'")
+    vocab = dict(shared_vocab())
+    for key, fragment in value.items():
+        if not isinstance(key, str) or not VOCAB_NAME_RE.match(key):
+            raise err(f"vocab name {key!r} must be lower case letters, digits and underscores")
+        if not isinstance(fragment, str) or not fragment.strip():
+            raise err(f"vocab {key!r} must be a non-empty regex fragment")
+        vocab[key] = fragment
+    # The shared fragments are checked once (vocab.py); a pack's own ones here.
+    for key in value:
+        fragment = vocab[key]
+        expanded = expand_vocab(fragment, vocab, f"vocab {key!r}", err, None)
+        try:
+            re.compile(expanded)
+        except re.error as exc:
+            raise err(f"vocab {key!r}: invalid regex fragment: {exc}") from None
+    return vocab
+
+
+def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors, vocab: dict[str, str]) -> Rule:
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
         where = f"rules[{index}]"
@@ -161,12 +194,14 @@ def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors) -> Rule
     if not keywords:
         raise err("'keywords' is empty: every rule needs a prefilter keyword", rid)
     for kw in keywords:
-        if len(kw.strip()) < 2:
+        # One ASCII character matches nearly everywhere; one emoji ("⭐") is specific enough.
+        if len(kw.strip()) < 2 and (not kw.strip() or kw.strip().isascii()):
             raise err(f"keyword {kw!r} is too short to prefilter anything", rid)
 
-    patterns = patterns_of(raw["patterns"], err, rid)
-    context = tuple(cue_of(c, i, err, rid) for i, c in enumerate(tables(raw.get("context", []), "context", err, rid)))
-    negatives = negatives_of(raw.get("negatives", []), err, rid)
+    patterns = patterns_of(raw["patterns"], err, rid, vocab)
+    context = tuple(cue_of(c, i, err, rid, vocab)
+                    for i, c in enumerate(tables(raw.get("context", []), "context", err, rid)))
+    negatives = negatives_of(raw.get("negatives", []), err, rid, vocab)
 
     targets_list = str_list(raw.get("targets", sorted(DEFAULT_TARGETS)), "targets", err, rid)
     bad = [t for t in targets_list if t not in KINDS]
@@ -191,7 +226,15 @@ def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors) -> Rule
         if not ID_RE.match(other) or other == rid:
             raise err(f"'supersedes' entry {other!r} is not another rule's id", rid)
 
+    audience = raw.get("audience", "any")
+    if audience not in AUDIENCES:
+        raise err(f"'audience' must be one of {', '.join(AUDIENCES)}, got {audience!r}", rid)
+    mosaic = raw.get("mosaic", False)
+    if not isinstance(mosaic, bool):
+        raise err("'mosaic' must be true or false", rid)
+
     examples = examples_of(raw["examples"], targets, err, rid)
+    added, unkeyed = prefilter_additions([p.regex for p in patterns], keywords)
     return Rule(
         id=rid, pack=pack, category=category, severity=severity, score=score, min_score=min_score,
         message=message, keywords=tuple(keywords), patterns=patterns, context=context,
@@ -199,4 +242,5 @@ def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors) -> Rule
         examples=examples, escalate=escalate, supersedes=tuple(supersedes),
         description=opt_str(raw, "description", err, rid),
         tags=tuple(str_list(raw.get("tags", []), "tags", err, rid)),
+        audience=audience, mosaic=mosaic, prefilter=tuple(dict.fromkeys([*keywords, *added])), unkeyed=unkeyed,
     )

@@ -1,0 +1,314 @@
+"""Literal factors of a regex: what every match must contain, for the keyword prefilter.
+
+The engine runs a rule's patterns only on texts where the keyword prefilter found one of its
+keywords (engine.py). A pattern that can match text containing none of them would be silently
+dead there: a recall bug no example may reveal. Two tools, both over the regex's parse tree:
+
+- `covered(pattern, keywords)` answers conservatively whether every possible match must
+  contain one of `keywords`;
+- `required_literals(pattern)` derives a set of strings such that every match contains one of
+  them (RE2's and Hyperscan's prefilter idea). Rule loading adds these to a rule's prefilter
+  for any pattern its hand-written keywords do not cover (schema.py `Rule.prefilter`), so the
+  prefilter can never hide a match.
+
+The walk:
+
+- a literal run ("text me") is a set of exact strings; adjacent literals, small character
+  classes ("[eé]") and small alternations concatenate into longer exact strings, and the run is
+  covered when each of its strings contains a keyword;
+- a sequence is covered when any part of it is; an alternation when every branch is; a repeat
+  when it must occur at least once and its body is covered; lookarounds and anchors match no text.
+
+Whitespace classes (`\\s`, `\\s+`) count as one space, like the keywords written with a space:
+social posts rarely double-space, and a keyword cannot express "any whitespace". Used by the test
+suite over the built-in packs and by `footprint rules check` (CheckResult.uncovered).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older layout
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
+
+#: Exact-string sets larger than this are not expanded (the check stays conservative).
+_MAX_EXACT = 256
+_WHITESPACE = {C.CATEGORY_SPACE}
+
+
+_MEMO: dict[int, tuple[Any, set[str] | None]] = {}
+
+
+def _exact(item: tuple[Any, Any]) -> set[str] | None:
+    """The strings one parse item matches exactly, if a small finite set; else None (memoised
+    per parse tree: the walks below ask about the same nodes many times)."""
+    key = id(item)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is item:
+        return hit[1]
+    value = _exact_uncached(item)
+    _MEMO[key] = (item, value)
+    return value
+
+
+def _exact_uncached(item: tuple[Any, Any]) -> set[str] | None:
+    op, av = item
+    if op is C.LITERAL:
+        return {chr(av).lower()}
+    if op is C.IN:
+        chars: set[str] = set()
+        for sub_op, sub_av in av:
+            if sub_op is C.LITERAL:
+                chars.add(chr(sub_av).lower())
+            elif sub_op is C.RANGE and sub_av[1] - sub_av[0] < 32:
+                chars.update(chr(c).lower() for c in range(sub_av[0], sub_av[1] + 1))
+            elif sub_op is C.CATEGORY and sub_av in _WHITESPACE:
+                chars.add(" ")
+            else:
+                return None
+        return chars
+    if op is C.CATEGORY and av in _WHITESPACE:
+        return {" "}
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, body = av
+        # "\s+" and "\s*"-free runs: treat a whitespace repeat of at least one as one space.
+        if lo >= 1 and len(body) == 1 and _exact(body[0]) == {" "}:
+            return {" "}
+        if hi is not C.MAXREPEAT and hi <= 4 and lo >= 1:
+            inner = _seq_exact(list(body))
+            if inner is not None:
+                repeated: set[str] = set()
+                for n in range(lo, hi + 1):
+                    got = _product([inner] * n)
+                    if got is None:
+                        return None
+                    repeated |= got
+                return repeated if len(repeated) <= _MAX_EXACT else None
+        if lo == 0 and hi == 1:
+            inner = _seq_exact(list(body))
+            if inner is not None and len(inner) < _MAX_EXACT:
+                return inner | {""}
+        return None
+    if op is C.SUBPATTERN:
+        return _seq_exact(list(av[-1]))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            e = _seq_exact(list(alt))
+            if e is None:
+                return None
+            out |= e
+            if len(out) > _MAX_EXACT:
+                return None
+        return out
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return {""}
+    return None
+
+
+def _product(parts: Sequence[set[str]]) -> set[str] | None:
+    out = {""}
+    for part in parts:
+        if len(out) * len(part) > _MAX_EXACT:
+            return None
+        out = {a + b for a, b in itertools.product(out, part)}
+    return out
+
+
+def _seq_exact(items: list[tuple[Any, Any]]) -> set[str] | None:
+    parts = []
+    for item in items:
+        e = _exact(item)
+        if e is None:
+            return None
+        parts.append(e)
+    return _product(parts)
+
+
+def _contains_keyword(strings: Iterable[str], keywords: Sequence[str]) -> bool:
+    return all(any(k in s for k in keywords) for s in strings)
+
+
+def _covered_item(item: tuple[Any, Any], keywords: Sequence[str]) -> bool:
+    op, av = item
+    exact = _exact(item)
+    if exact is not None and exact and _contains_keyword(exact, keywords):
+        return True
+    if op is C.SUBPATTERN:
+        return _covered_seq(list(av[-1]), keywords)
+    if op is C.BRANCH:
+        return all(_covered_seq(list(alt), keywords) for alt in av[1])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, body = av
+        return lo >= 1 and _covered_seq(list(body), keywords)
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _covered_seq(list(av), keywords)
+    return False
+
+
+def _covered_seq(items: list[tuple[Any, Any]], keywords: Sequence[str]) -> bool:
+    """A sequence is covered if one item is, or a run of exact items concatenates to strings
+    that all contain a keyword (zero-width items join runs; anything else breaks them)."""
+    if any(_covered_item(it, keywords) for it in items):
+        return True
+    runs: list[list[set[str]]] = [[]]
+    for it in items:
+        e = _exact(it)
+        if e is None:
+            runs.append([])
+        else:
+            runs[-1].append(e)
+    for run in runs:
+        # From each start, the longest window whose strings stay few: a keyword found in a shorter
+        # window is also inside the longer one, so shorter windows need no separate check.
+        for i in range(len(run)):
+            for j in range(len(run), i, -1):
+                strings = _product(run[i:j])
+                if strings is None:
+                    continue
+                if "" not in strings and _contains_keyword(strings, keywords):
+                    return True
+                break
+    return False
+
+
+@lru_cache(maxsize=512)
+def _tree(source: str) -> list[tuple[Any, Any]]:
+    return list(P.parse(source, re.IGNORECASE))
+
+
+def covered(regex: re.Pattern[str] | str, keywords: Sequence[str]) -> bool:
+    """Whether every match of `regex` must contain one of `keywords` (case-insensitive)."""
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    kws = [k.lower() for k in keywords if k]
+    return _covered_seq(_tree(source), kws)
+
+
+def uncovered(patterns: Iterable[re.Pattern[str]], keywords: Sequence[str]) -> list[str]:
+    """The sources of the patterns that can match without any keyword in the text."""
+    return [p.pattern for p in patterns if not covered(p, keywords)]
+
+
+# -- deriving the literals ------------------------------------------------------------------
+
+
+def usable(literal: str) -> bool:
+    """Long enough to select anything: two characters, or one non-ASCII symbol (an emoji)."""
+    text = literal.strip()
+    return len(text) >= 2 or (len(text) == 1 and not text.isascii())
+
+
+#: Strings so common in posts that a prefilter keyed on them selects nearly every text.
+_COMMON = frozenset({
+    "the", "a", "an", "my", "at", "in", "on", "to", "of", "and", "is", "it", "you", "your", "for", "with",
+    "that", "this", "saw", "see", "had", "have", "up", "'s", "’s", "me", "i", "we", "he", "she", "so",
+    "de", "la", "el", "en", "que", "mi", "con", "a.", "i.", "para", "from", "by", "as", "or", "but",
+    "not", "can", "will", "was", "are", "be", "do", "did", "all", "one", "out", "about", "get", "got", "like",
+    "just", "now", "what", "how", "when", "who", "they", "our", "us", "her", "his", "him", "them", "no",
+    "new", "with a", "with the", "in the", "on the", "at the", "of the", "los", "las", "una", "un", "por",
+    "es", "y", "o", "se", "lo", "le", "te", "su", "sus", "tu", "tus", "del", "al",
+})
+
+
+def _rank(cands: set[str]) -> tuple[bool, bool, int, int]:
+    """Prefer sets without very common words, then of selective strings (4+ characters, spaces
+    included: " at " is rarer than "at"), then fewer strings, then longer ones."""
+    shortest = min(len(c) for c in cands)
+    common = any(c.strip() in _COMMON for c in cands)
+    return (not common, shortest >= 4, -len(cands), shortest)
+
+
+def _best(candidates: list[set[str]]) -> set[str] | None:
+    good = [c for c in candidates if c and all(usable(x) for x in c)]
+    return max(good, key=_rank) if good else None
+
+
+_LIT_MEMO: dict[int, tuple[Any, set[str] | None]] = {}
+
+
+def _item_literals(item: tuple[Any, Any]) -> set[str] | None:
+    key = id(item)
+    hit = _LIT_MEMO.get(key)
+    if hit is not None and hit[0] is item:
+        return hit[1]
+    value = _item_literals_uncached(item)
+    _LIT_MEMO[key] = (item, value)
+    return value
+
+
+def _item_literals_uncached(item: tuple[Any, Any]) -> set[str] | None:
+    op, av = item
+    candidates: list[set[str]] = []
+    exact = _exact(item)
+    if exact is not None and "" not in exact:
+        candidates.append(exact)
+    if op is C.SUBPATTERN:
+        inner = _seq_literals(list(av[-1]))
+        if inner is not None:
+            candidates.append(inner)
+    elif op is C.BRANCH:
+        union: set[str] = set()
+        for alt in av[1]:
+            lits = _seq_literals(list(alt))
+            if lits is None:
+                union = set()
+                break
+            union |= lits
+        if union:
+            candidates.append(union)
+    elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, body = av
+        if lo >= 1:
+            inner = _seq_literals(list(body))
+            if inner is not None:
+                candidates.append(inner)
+    return _best(candidates)
+
+
+def _seq_literals(items: list[tuple[Any, Any]]) -> set[str] | None:
+    candidates = [lits for it in items if (lits := _item_literals(it)) is not None]
+    runs: list[list[set[str]]] = [[]]
+    for it in items:
+        e = _exact(it)
+        if e is None:
+            runs.append([])
+        else:
+            runs[-1].append(e)
+    for run in runs:
+        for i in range(len(run)):
+            for j in range(len(run), i, -1):
+                strings = _product(run[i:j])
+                if strings is not None and "" not in strings:
+                    candidates.append(strings)
+                    break  # the longest window from i that fits is the best from i
+    return _best(candidates)
+
+
+def required_literals(regex: re.Pattern[str] | str) -> set[str] | None:
+    """Strings (lower case) one of which every match contains; None if none can be derived."""
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    return _seq_literals(_tree(source))
+
+
+def prefilter_additions(patterns: Iterable[re.Pattern[str]], keywords: Sequence[str]
+                        ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(literals to add to `keywords` so that every pattern is covered, patterns with none)."""
+    added: list[str] = []
+    hopeless: list[str] = []
+    for pattern in patterns:
+        if covered(pattern, [*keywords, *added]):
+            continue
+        lits = required_literals(pattern)
+        if lits is None:
+            hopeless.append(pattern.pattern)
+        else:
+            added.extend(sorted(lit for lit in lits if lit not in added))
+    return tuple(added), tuple(hopeless)

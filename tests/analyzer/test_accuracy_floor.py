@@ -1,0 +1,30 @@
+"""Detection accuracy may not regress: micro-F1 and every category's F1 on both corpus splits stay
+at or above the levels recorded in accuracy_floor.json, and hard negatives stay clean.
+
+The holdout split is only scored here (numbers, never its texts): see tests/data/eval/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOOR = json.loads((Path(__file__).with_name("accuracy_floor.json")).read_text(encoding="utf-8"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from eval_detection import evaluate
+
+
+@pytest.mark.parametrize("split", ["dev", "holdout"])
+def test_accuracy_does_not_drop_below_the_recorded_floor(split):
+    report, _ = evaluate(split)
+    floor = FLOOR[split]
+    assert report.micro.f1 >= floor["micro_f1"], f"{split} micro-F1 {report.micro.f1:.3f} < {floor['micro_f1']}"
+    for category, minimum in floor["per_category_f1"].items():
+        got = report.per_category[category].f1
+        assert got >= minimum, f"{split} {category} F1 {got:.3f} < {minimum}"
+    assert report.hard_negative_fp_rate <= floor["hard_negative_fp_rate_max"]
