@@ -139,11 +139,6 @@ def test_an_ingest_and_an_audit_at_once_wait_for_each_other(tmp_path: Path) -> N
     _check_file(db)
 
 
-@pytest.mark.xfail(reason="auditor/db.py: two processes that open a new database at once both run the "
-                          "migrations (pysqlite runs DDL outside a transaction, and nothing serialises "
-                          "migrate()): one fails with 'table ... already exists', exit 5. Fix: take the "
-                          "write lock first (BEGIN IMMEDIATE on SQLite) and re-read the revision under it",
-                   strict=False)
 def test_two_processes_creating_one_database_at_once(tmp_path: Path) -> None:
     for attempt in range(3):
         db = tmp_path / f"w{attempt}.db"

@@ -33,10 +33,6 @@ CONNECTORS = sorted(registry.connectors())
 #: Crashes already reported to the connector owners: (connector, predicate on the input, why).
 #: A crash that matches is an xfail; any other crash, exception or hang fails.
 KNOWN_CRASHES: list[tuple[frozenset[str], re.Pattern[bytes], str]] = [
-    (frozenset({"facebook", "instagram"}), re.compile(rb"\d{4301}"),
-     ("connectors/_meta.py root_array() calls ijson.parse(fh) without use_float=True: the yajl2_c "
-      "backend segfaults on a JSON integer of more than 4300 digits (Python's int() limit). Fix: "
-      "use connectors.base.json_events (or pass use_float=True)")),
 ]
 
 
@@ -91,12 +87,7 @@ def test_every_connector_has_mutable_fixtures() -> None:
 
 #: Connectors that parse with `ijson.parse`/`ijson.items` directly: on 100,000 nested brackets
 #: they need gigabytes before the first event. Fix: `connectors.base.json_events`.
-DEEP_VULNERABLE = {
-    "facebook": "connectors/_meta.py root_array/iter_array/iter_prefixes use ijson.parse/items",
-    "instagram": "connectors/_meta.py root_array/iter_array/iter_prefixes use ijson.parse/items",
-    "mastodon": "connectors/mastodon/outbox.py iter_outbox uses ijson.parse",
-    "tiktok": "connectors/tiktok/jsonscan.py scan uses ijson.parse",
-}
+DEEP_VULNERABLE: dict[str, str] = {}  # every connector now parses on connectors.base.json_events
 #: The peak memory a read of a 200 KB file may reach (the interpreter and footprint take ~40 MiB).
 DEEP_PEAK_MIB = 300
 
