@@ -232,39 +232,63 @@ def exceeds(summary: AuditSummary, fail_on: str | None) -> bool:
 
 # -- report --------------------------------------------------------------------------------------
 
-FORMATS = ("html", "json")
-
-
 def report_format(fmt: str | None, out: Path | None) -> str:
     """`--format`, else the `-o` file's suffix, else html."""
+    from reports.render import FORMATS
+
     if fmt:
         return fmt.lower()
-    if out is not None and out.suffix.lower().lstrip(".") in FORMATS:
-        return out.suffix.lower().lstrip(".")
-    return "html"
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    return suffix if suffix in FORMATS else "html"
 
 
 def report(db: str | None, *, subject: str | None = None, run: int | None = None, fmt: str | None = None,
            out: Path | None = None, redact: bool | None = None, auditor: str | None = None,
-           engine: Engine | None = None) -> tuple[str, str]:
+           engine: Engine | None = None) -> tuple[str, str | bytes]:
     """Render a report; returns (format, text) and writes it owner-only to `out` when given."""
+    from reports.render import redacts_by_default
+
     fmt = report_format(fmt, out)
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if redact is None:
-        redact = fmt != "json"  # JSON is the complete machine format (DESIGN: report)
+        redact = redacts_by_default(fmt)  # JSON is the complete machine format (DESIGN: report)
     engine = engine or open_engine(db, create=False)
     from reports.build import build_report
+    from reports.overlap import overlap_view
+    from reports.redact import Redactor
     from reports.render import render, write_report
 
     with Session(engine) as s:
         ids = [x.id for x in _subjects_for_read(s, subject)]
-        view = build_report(s, subject_ids=ids, run_id=run, redact=redact, auditor=auditor)
+        run_id = _run_for(s, run)
+        view = build_report(s, subject_ids=ids, run_id=run_id, redact=redact, auditor=auditor,
+                            overlap=overlap_view(s, run_id, ids, Redactor.disabled()),
+                            discovered_accounts=_discovered(s, ids))
     text = render(view, fmt)
     if out is not None:
         write_report(out, text)
         _remember_report(engine, ids, view.run.id, out, fmt)
     return fmt, text
+
+
+def _discovered(s: Session, subject_ids: Sequence[int]) -> list:
+    """Social profiles linked from fetched pages (`fetch web`), from each page's newest import."""
+    from auditor.ingest import latest_imports
+    from reports.view import DiscoveredAccount
+
+    out, seen = [], set()
+    for sid in subject_ids:
+        for imp in latest_imports(s, sid):
+            for d in ((imp.counts or {}).get("page") or {}).get("discovered_accounts", []):
+                key = (d["platform"], d["handle_or_url"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                value = d["handle_or_url"]
+                is_url = value.startswith(("http://", "https://"))
+                out.append(DiscoveredAccount(d["platform"], None if is_url else value,
+                                             value if is_url else None, d["command"],
+                                             value if is_url else None))
+    return out
 
 
 def _remember_report(engine: Engine, subject_ids: Sequence[int], run_id: int, path: Path, fmt: str) -> None:

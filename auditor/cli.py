@@ -240,7 +240,8 @@ def audit(
 def report(
     subject: SubjectOpt = None,
     run: Annotated[int | None, typer.Option("--run", help="Audit run id (default: the latest).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="html or json (default: the -o suffix, else html).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="html, json, csv, sarif or pdf (default: the -o "
+                                            "suffix, else html).")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (owner-only).")] = None,
     redact: Annotated[bool | None, typer.Option("--redact/--no-redact",
                                                 help="Mask third parties (default: on for HTML, off for JSON).")] = None,
@@ -251,6 +252,8 @@ def report(
     fmt_used, text = api.report(db, subject=subject, run=run, fmt=fmt, out=out, redact=redact,
                                 auditor=auditor_name)
     if out is None:
+        if isinstance(text, bytes):
+            raise typer.BadParameter("a PDF needs an output file: add -o report.pdf")
         typer.echo(text)
     else:
         typer.echo(f"wrote the {fmt_used} report to {out}")

@@ -10,6 +10,11 @@ masks "Jane Doe", not every "Jane".
 
 The masked text can be shorter or longer than the original, so `text_with_spans` also maps
 evidence spans into the new text: a span that touched a masked string now covers its mask.
+
+People, given as (handle, name) pairs, add one rule: once a text names a person by a stored
+handle or name, that person's first and last names (each word of three letters or more) are
+masked in the rest of the same text too. "@jmercer Thank you John" must not keep "John"; a
+"John" in a text that names no John is left alone, as a whole-string rule would.
 """
 
 from __future__ import annotations
@@ -104,6 +109,7 @@ class Redactor:
         handles: Iterable[str] = (),
         names: Iterable[str] = (),
         own: Iterable[str] = (),
+        people: Iterable[tuple[str | None, str | None]] = (),
         enabled: bool = True,
     ) -> None:
         self.enabled = enabled
@@ -135,18 +141,18 @@ class Redactor:
             own_compact = sorted({c for c in map(_compact, self._own_terms) if c})
             if own_compact:
                 self._own_compact = re.compile(_trie_pattern(own_compact))
+        self._words = _person_words(people, self._own_terms) if enabled else {}
 
     @classmethod
     def disabled(cls) -> Redactor:
         """A redactor that changes nothing (`--no-redact`)."""
         return cls(enabled=False)
 
-    def _replacements(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, mask) in the original text for every third-party string in it."""
-        if self._regex is None or not text:
-            return []
+    def _matches(self, text: str) -> tuple[str, list[int], list[tuple[int, int, str]]]:
+        """The folded text, its origin map, and (start, end, mask) for every stored string."""
         folded, origin = _fold_with_map(text)
         out: list[tuple[int, int, str]] = []
+        assert self._regex is not None
         for m in self._regex.finditer(folded):
             matched = m.group(0)
             has_at = matched.startswith("@")
@@ -167,15 +173,54 @@ class Redactor:
             else:
                 mask = NAME_MASK
             out.append((start, end, mask))
-        return out
+        return folded, origin, out
 
-    def text(self, text: str) -> str:
-        """The text with every known third party masked."""
-        return self.text_with_spans(text, ())[0]
+    def _words_of(self, text: str, found: Iterable[tuple[int, int, str]]) -> set[str]:
+        """The name words of every person `found` names in `text`."""
+        words: set[str] = set()
+        for start, end, _ in found:
+            term = fold(text[start:end]).lstrip("@")
+            for key in (" ".join(term.split()), " ".join(_GAP_RE.sub(" ", term).split())):
+                words |= self._words.get(key, set())
+        return words
 
-    def text_with_spans(self, text: str, spans: Sequence[Span]) -> tuple[str, tuple[Span, ...]]:
+    def named_words(self, context: str) -> frozenset[str]:
+        """The name words of the people a text names: pass them as `context` to mask those
+        first names in texts that belong with it (a finding's explanation and its excerpt)."""
+        if self._regex is None or not self._words or not context:
+            return frozenset()
+        return frozenset(self._words_of(context, self._matches(context)[2]))
+
+    def _replacements(
+        self, text: str, context: frozenset[str] = frozenset()
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, mask) in the original text for every third-party string in it."""
+        if self._regex is None or not text:
+            return []
+        folded, origin, found = self._matches(text)
+        if not self._words:
+            return found
+        words = self._words_of(text, found) | context
+        if not words:
+            return found
+        pattern = re.compile(r"(?<![\w@])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?!\w)")
+        taken = [(s, e) for s, e, _ in found]
+        extra = []
+        for m in pattern.finditer(folded):
+            start, end = origin[m.start()], origin[m.end() - 1] + 1
+            if not any(s < end and start < e for s, e in taken):
+                extra.append((start, end, NAME_MASK))
+        return sorted(found + extra)
+
+    def text(self, text: str, context: frozenset[str] = frozenset()) -> str:
+        """The text with every known third party masked (and `context`'s name words)."""
+        return self.text_with_spans(text, (), context)[0]
+
+    def text_with_spans(
+        self, text: str, spans: Sequence[Span], context: frozenset[str] = frozenset()
+    ) -> tuple[str, tuple[Span, ...]]:
         """The masked text, and `spans` mapped onto it (empty spans dropped)."""
-        replacements = self._replacements(text)
+        replacements = self._replacements(text, context)
         if not replacements:
             return text, tuple((s, e) for s, e in spans if s < e)
         pieces: list[str] = []
@@ -237,6 +282,39 @@ class Redactor:
         if native_id is None or not self.enabled:
             return native_id
         return ID_MASK
+
+
+#: The smallest name word masked on its own (no initials, no "Al" in "Al Green").
+MIN_WORD = 3
+
+
+def _person_words(
+    people: Iterable[tuple[str | None, str | None]], own_terms: frozenset[str]
+) -> dict[str, set[str]]:
+    """Term (folded handle or name) → the name words of the person it names.
+
+    Words of the subject's own names are never among them: "Dana" stays when a third party
+    "Dana Smith" is named in a post by Dana Whitfield.
+    """
+    own_words = {w for term in own_terms for w in _GAP_RE.sub(" ", term).split()}
+    out: dict[str, set[str]] = {}
+    for handle, name in people:
+        if not name:
+            continue
+        plain = " ".join(_GAP_RE.sub(" ", fold(name)).split())
+        words = {
+            w for w in plain.split()
+            if len(w) >= MIN_WORD and w.isalpha() and w not in own_words
+        }
+        if not words:
+            continue
+        keys = [plain]
+        if handle:
+            keys += [fold(h) for h in _normalise_handle(handle)]
+        for key in keys:
+            if key and key not in own_terms:
+                out.setdefault(key, set()).update(words)
+    return out
 
 
 def _compact(text: str) -> str:

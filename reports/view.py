@@ -48,6 +48,13 @@ class AccountView:
     privacy: str
     #: Why the privacy flag is unknown, when it is (HTML).
     privacy_note: str
+    #: Date (YYYY-MM-DD) of the oldest and newest authored item still present (HTML).
+    first_item: str | None = None
+    last_item: str | None = None
+    #: Counted findings on this account (HTML).
+    findings: int = 0
+    #: The platform's name as people know it: "X", "Facebook" (HTML).
+    platform_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +143,9 @@ class CitationView:
     code: str
     section: str
     title: str
+    #: How firmly the section number is confirmed (auditor/codes data): "V" confirmed in a
+    #: stored copy, "S" secondary source only, "M" not re-confirmed, "" unknown (HTML).
+    verified: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +173,12 @@ class FindingView:
     link: str | None
     #: Whether the finding counts in the summary (HTML marks the others).
     counted: bool
+    #: The anchor of this finding in the HTML (`f-` and the fingerprint's first 12 characters).
+    anchor: str = ""
+    #: How to find the original when the export gives no link (HTML).
+    locate: str = ""
+    #: The platform's name as people know it (HTML).
+    platform_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +213,14 @@ class OverlapEntry:
     roster_match: bool
     memberships: tuple[Membership, ...]
     explanation: tuple[str, ...]
+    #: The practitioner whose accounts the memberships belong to (HTML's per-subject sections).
+    subject: str | None = None
+    #: What to do about this person, when the overlap module says (HTML; a default otherwise).
+    remediation: str = ""
+    #: Fingerprints of the findings raised for this person.
+    fingerprints: tuple[str, ...] = ()
+    #: Anchors of those findings in the report (HTML links to them).
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +231,196 @@ class DiscoveredAccount:
     handle: str | None
     url: str | None
     command: str
+    #: `url` when it is a plain http(s) URL, else None: the only URL the HTML links to.
+    link: str | None = None
+
+
+# -- HTML-only parts: the fix-it list, charts, change since the last review, guidance ------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionView:
+    """One step of the fix-it list: a thing to do to one item, with the findings it settles."""
+
+    #: "delete", "edit", "remove_person", "make_private", "edit_profile", "review".
+    kind: str
+    #: The instruction as a heading: "Delete this post".
+    title: str
+    #: Which item: "X post by @dana_w_pdx, 15 Apr 2024".
+    target: str
+    #: The remediation of the most severe finding it settles.
+    detail: str
+    severity: str
+    score: float
+    subject: str
+    #: A plain http(s) link to the item, when the platform gives one.
+    link: str | None
+    #: The link's words: "Open the post on X".
+    link_label: str
+    #: How to find the item when there is no link (or the link cannot name a masked person).
+    locate: str
+    #: A short, redacted quotation of the item, for recognising it.
+    excerpt: str
+    #: Anchors of the findings this action settles (`FindingView.anchor`).
+    findings: tuple[str, ...]
+    anchor: str
+    #: The lead finding's change against the previous run (new, unchanged, reappeared).
+    change: str = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSegment:
+    """One coloured piece of a bar: a key (category or severity), its count, its rectangle."""
+
+    key: str
+    label: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    #: Where the count is written inside the segment, or None when the segment is too small.
+    label_x: float | None
+    label_y: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    """One bar: a year of the timeline or an account of the per-account chart."""
+
+    label: str
+    #: A second line under (or beside) the label: an account's role.
+    sublabel: str
+    total: int
+    segments: tuple[ChartSegment, ...]
+    #: Where the label and the total are written.
+    label_x: float
+    label_y: float
+    total_x: float
+    total_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChartTick:
+    """A value line of the axis."""
+
+    value: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    """An inline SVG chart, laid out in Python so the template only draws numbers.
+
+    Every series has a fill pattern as well as a colour, and every count is written as text,
+    so the chart reads in grey and in print; `summary` and `table` are its text alternatives.
+    """
+
+    id: str
+    title: str
+    #: One or two sentences that say what the chart shows (the SVG's description).
+    summary: str
+    width: float
+    height: float
+    bars: tuple[ChartBar, ...]
+    ticks: tuple[ChartTick, ...]
+    legend: tuple[LegendItem, ...]
+    #: "column" (timeline) or "row" (per account).
+    orientation: str
+    #: The data as a table: the header row, then one row per bar (label, counts..., total).
+    table_head: tuple[str, ...]
+    table_rows: tuple[tuple[str, ...], ...]
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedItem:
+    """A finding of the previous review that this run no longer finds, and why."""
+
+    finding: FindingView
+    #: "deleted" (the newer export no longer holds the item) or "not found" (still there, or
+    #: unknown, but no rule matches it now).
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesView:
+    """What changed since the subject's previous audit run."""
+
+    previous_run: int
+    previous_started_at: str
+    #: new, unchanged, reappeared, resolved: always all four.
+    counts: tuple[CountView, ...]
+    resolved: tuple[ResolvedItem, ...]
+    reappeared: tuple[FindingView, ...]
+    #: How many resolved items were deleted from the newer export.
+    deleted: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeApplied:
+    """An ethics code or law this audit cited, with its edition and why it applies."""
+
+    code: str
+    name: str
+    kind: str
+    edition: str
+    why: str
+    #: Sections the findings cite, with how firmly each number is confirmed.
+    cited: tuple[CitationView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLimit:
+    """Something a platform's export cannot show, and how to check it instead."""
+
+    platform: str
+    platform_label: str
+    lacks: str
+    check: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeView:
+    """What the audit covered: accounts, periods, and what the exports cannot show."""
+
+    accounts: tuple[str, ...]
+    period_start: str | None
+    period_end: str | None
+    limits: tuple[ExportLimit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSection:
+    """Everything the HTML shows about one practitioner (one section each when several)."""
+
+    subject: SubjectView
+    anchor: str
+    summary: SummaryView
+    #: The risk band: "none", "low", "moderate", "high", "very-high", with its label.
+    band: str
+    band_label: str
+    accounts: tuple[AccountView, ...]
+    actions: tuple[ActionView, ...]
+    categories: tuple[CategoryGroup, ...]
+    overlap: tuple[OverlapEntry, ...]
+    timeline: ChartView
+    account_chart: ChartView
+    changes: ChangesView | None
+    codes: tuple[CodeApplied, ...]
+    scope: ScopeView
+    covered_entity: bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,3 +441,11 @@ class ReportView:
     #: Who prepared the report (`--auditor`), shown in the HTML header.
     auditor: str | None
     schema: str = SCHEMA
+    #: One section per practitioner, in subject order (HTML, PDF).
+    sections: tuple[SubjectSection, ...] = ()
+    #: The audit date shown to readers (the run's start, YYYY-MM-DD) (HTML).
+    audit_date: str = ""
+    #: footprint's version that wrote the run (HTML footer, SARIF).
+    code_version: str = ""
+    #: Whether any subject may be a HIPAA covered entity (unknown counts as may) (HTML).
+    hipaa_applies: bool = True

@@ -27,8 +27,26 @@ from auditor.models import (
     Interaction,
     Subject,
 )
+from tests.reports import golden
 
 RUN_STARTED = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden` rewrites fixtures/expected/ from the current output (see golden.py).
+
+    Registered here, so it is known when pytest is pointed at tests/reports (or a file in it);
+    the environment variable FOOTPRINT_UPDATE_GOLDEN=1 works from anywhere.
+    """
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the report golden files in fixtures/expected/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        golden.update_requested = bool(config.getoption("--update-golden"))
+    except ValueError:
+        golden.update_requested = False
 
 HOSTILE_SCRIPT = "<script>alert('x')</script>"
 HOSTILE_IMG = '<img src=x onerror="alert(1)">'
@@ -71,24 +89,24 @@ def session() -> Iterator[Session]:
 
 
 def _finding(run: AuditRun, subject: Subject, account: Account | None, fp: str, **kw: object) -> FindingRow:
-    defaults: dict[str, object] = dict(
-        run_id=run.id,
-        subject_id=subject.id,
-        account_id=account.id if account else None,
-        fingerprint=fp,
-        item_type="post",
-        platform=account.platform if account else "twitter",
-        native_id=None,
-        url=None,
-        message="A finding.",
-        excerpt="",
-        spans=[],
-        explanation=[],
-        citations=[],
-        remediation="",
-        change="new",
-        status="open",
-    )
+    defaults: dict[str, object] = {
+        "run_id": run.id,
+        "subject_id": subject.id,
+        "account_id": account.id if account else None,
+        "fingerprint": fp,
+        "item_type": "post",
+        "platform": account.platform if account else "twitter",
+        "native_id": None,
+        "url": None,
+        "message": "A finding.",
+        "excerpt": "",
+        "spans": [],
+        "explanation": [],
+        "citations": [],
+        "remediation": "",
+        "change": "new",
+        "status": "open",
+    }
     defaults.update(kw)
     return FindingRow(**defaults)
 

@@ -35,7 +35,7 @@ def _format_checker() -> FormatChecker:
             return True
         if not value.endswith("Z"):
             return False
-        return datetime.fromisoformat(value[:-1] + "+00:00").utcoffset() is not None
+        return datetime.fromisoformat(value).utcoffset() is not None
 
     return checker
 

@@ -86,3 +86,25 @@ def test_spans_and_segments_helpers() -> None:
     assert segments("abcdef", ((1, 2), (4, 6))) == (
         Segment("a", False), Segment("b", True), Segment("cd", False), Segment("ef", True),
     )
+
+
+def test_naming_a_person_masks_their_first_name_in_the_same_text() -> None:
+    r = Redactor(handles=["jmercer", "dsmith"], names=["John Mercer", "Dana Smith"],
+                 own=["Dana Whitfield", "dana_w"],
+                 people=[("jmercer", "John Mercer"), ("dsmith", "Dana Smith")])
+    assert r.text("@jmercer Thank you John, it was a pleasure") == "@j*** Thank you [name], it was a pleasure"
+    assert r.text("John Mercer and john, not Johnny") == "[name] and [name], not Johnny"
+    # A first name alone names nobody for sure: left as it is.
+    assert r.text("Thank you John") == "Thank you John"
+    # The subject's own first name stays even when a third party shares it.
+    assert r.text("@dsmith hi from Dana") == "@d*** hi from Dana"
+    out, spans = r.text_with_spans("@jmercer Thank you John!", [(19, 23)])
+    assert out == "@j*** Thank you [name]!" and [out[s:e] for s, e in spans] == ["[name]"]
+
+
+def test_context_masks_first_names_across_a_findings_texts() -> None:
+    r = Redactor(handles=["jmercer"], names=["John Mercer"], people=[("jmercer", "John Mercer")])
+    named = r.named_words("@jmercer Thank you John")
+    assert named == frozenset({"john", "mercer"})
+    assert r.text("review-reply phrasing: 'Thank you John,'", named) == "review-reply phrasing: 'Thank you [name],'"
+    assert r.text("review-reply phrasing: 'Thank you John,'") == "review-reply phrasing: 'Thank you John,'"
