@@ -14,10 +14,10 @@ keys, in batches, so memory does not grow with the archive:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from auditor.clock import utcnow
@@ -73,7 +73,19 @@ class IngestResult:
 
 
 def _person_json(p: Person | None) -> dict[str, Any] | None:
-    return None if p is None else {k: v for k, v in asdict(p).items() if v is not None}
+    if p is None:
+        return None
+    # Not dataclasses.asdict: it deep-copies, and this runs for every mention of every post.
+    out = {}
+    if p.native_id is not None:
+        out["native_id"] = p.native_id
+    if p.handle is not None:
+        out["handle"] = p.handle
+    if p.name is not None:
+        out["name"] = p.name
+    if p.url is not None:
+        out["url"] = p.url
+    return out
 
 
 def _item_key(r: InteractionRecord) -> str:
@@ -82,64 +94,173 @@ def _item_key(r: InteractionRecord) -> str:
     return r.created_at.isoformat() if r.created_at else ""
 
 
+#: Rows per SELECT of stored rows (bound parameters per statement stay well under SQLite's cap).
+_LOOKUP = 500
+
+
+class _BulkInsert:
+    """`INSERT … ON CONFLICT DO NOTHING` of many rows through the DB-API's `executemany` (SQLite).
+
+    Core would build a parameter dict per row and call every column's bind processor; here the
+    statement is compiled once, rows become tuples in C (`itemgetter`, `zip`), and only the
+    columns that have a bind processor (dates, JSON) are converted, with the very processors
+    Core uses, so the stored values are the same.
+    """
+
+    def __init__(self, conn: Any, table: Any, columns: list[str]) -> None:
+        from operator import itemgetter
+
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        dialect = conn.dialect
+        stmt = sqlite_insert(table).values({c: bindparam(c) for c in columns}).on_conflict_do_nothing()
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        names = list(compiled.positiontup or ())
+        self.getter = itemgetter(*names)
+        self.processors = [(i, proc) for i, name in enumerate(names)
+                           if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
+
+    def run(self, conn: Any, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert the rows (dicts with the columns given); returns how many were new."""
+        columns = list(zip(*map(self.getter, rows)))
+        for i, proc in self.processors:
+            column = columns[i]
+            if column.count(None) != len(column):  # deleted_at, and dates a file does not have
+                columns[i] = tuple(map(proc, column))
+        return int(conn.exec_driver_sql(self.sql, list(zip(*columns))).rowcount)
+
+
 class _Table:
-    """Batched upsert of one kind of source row, keyed by a natural key within one account."""
+    """Batched upsert of one kind of source row, keyed by a natural key within one account.
+
+    Rows go through SQLAlchemy Core (`executemany`), never ORM objects: the Session's identity
+    map and unit of work cost more than the rows themselves. `key_cols` are in the order of the
+    table's unique index after `account_id`; stored rows are looked up with every key column but
+    the last fixed and the last one in an `IN` list, so each lookup is an index search.
+
+    When the account had no row in this table before this ingest (a first ingest, the common
+    case), a batch is inserted straight away with `ON CONFLICT DO NOTHING` (SQLite), without
+    looking anything up; only a batch that hits a conflict (a duplicate of an earlier batch, as
+    overlapping X parts give) is reconciled row by row, as a batch of a re-ingest always is.
+    """
 
     def __init__(self, session: Session, model: Any, key_cols: tuple[str, ...], family_col: str | None,
                  import_id: int, account_id: int, result: AccountResult, label: str) -> None:
         self.s, self.model, self.key_cols, self.family_col = session, model, key_cols, family_col
         self.import_id, self.account_id, self.result, self.label = import_id, account_id, result, label
+        self.table = model.__table__
         self.pending: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.seen_families: set[str] = set()
+        conn = session.connection()
+        self.dialect = conn.dialect.name
+        t = self.table
+        self.fresh = self.dialect == "sqlite" and conn.execute(
+            select(t.c.id).where(t.c.account_id == account_id).limit(1)).first() is None
+        self._insert: _BulkInsert | None = None
 
     def add(self, row: dict[str, Any]) -> None:
-        key = tuple(row[c] for c in self.key_cols)
+        key = tuple([row[c] for c in self.key_cols])
         self.pending[key] = row  # a later duplicate in the same export wins (X parts overlap)
         if self.family_col:
             self.seen_families.add(row[self.family_col])
         if len(self.pending) >= BATCH:
             self.flush()
 
+    def _family(self, row: dict[str, Any]) -> str:
+        return row[self.family_col] if self.family_col else self.label
+
+    def _count(self, counts: dict[str, int], row: dict[str, Any]) -> None:
+        fam = self._family(row)
+        counts[fam] = counts.get(fam, 0) + 1
+
     def flush(self) -> None:
         if not self.pending:
             return
-        m = self.model
         rows = self.pending
         self.pending = {}
-        existing: dict[tuple[Any, ...], Any] = {}
-        first = self.key_cols[0]
-        firsts = list({k[0] for k in rows})
-        for chunk_start in range(0, len(firsts), 500):
-            chunk = firsts[chunk_start:chunk_start + 500]
-            q = select(m).where(m.account_id == self.account_id, getattr(m, first).in_(chunk))
-            for obj in self.s.scalars(q):
-                existing[tuple(getattr(obj, c) for c in self.key_cols)] = obj
-        new_rows = []
+        stamp = {"account_id": self.account_id, "first_import_id": self.import_id,
+                 "last_import_id": self.import_id, "deleted_at": None}
+        for row in rows.values():
+            row.update(stamp)
+        conn = self.s.connection()
+        if self.fresh:
+            t = self.table
+            before = conn.execute(select(func.max(t.c.id))).scalar() or 0
+            if self._insert is None:
+                self._insert = _BulkInsert(conn, t, list(next(iter(rows.values()))))
+            if self._insert.run(conn, rows.values()) == len(rows):
+                added = self.result.added
+                if self.family_col:
+                    col = self.family_col
+                    for row in rows.values():
+                        added[row[col]] = added.get(row[col], 0) + 1
+                else:
+                    added[self.label] = added.get(self.label, 0) + len(rows)
+                return
+            # Some keys were written by an earlier batch of this ingest: the rows with ids past
+            # `before` are this batch's, the others are reconciled like stored rows.
+            self._reconcile(conn, rows, new_after=before)
+            return
+        self._reconcile(conn, rows, new_after=None)
+
+    def _existing(self, conn: Any, keys: Any) -> dict[tuple[Any, ...], Any]:
+        """Stored rows of this account with these keys: key → row (id, deleted_at, values)."""
+        t = self.table
+        *fixed, last = self.key_cols
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for key in keys:
+            groups.setdefault(key[:-1], []).append(key[-1])
+        found: dict[tuple[Any, ...], Any] = {}
+        for prefix, values in groups.items():
+            where = [t.c.account_id == self.account_id]
+            where += [t.c[c] == v for c, v in zip(fixed, prefix)]
+            for i in range(0, len(values), _LOOKUP):
+                q = select(t).where(*where, t.c[last].in_(values[i:i + _LOOKUP]))
+                for stored in conn.execute(q).mappings():
+                    found[tuple([stored[c] for c in self.key_cols])] = stored
+        return found
+
+    def _reconcile(self, conn: Any, rows: dict[tuple[Any, ...], dict[str, Any]],
+                   new_after: int | None) -> None:
+        """Insert the rows not stored yet, update those that changed, stamp the others as seen.
+
+        With `new_after`, the batch was just inserted (ignoring conflicts): a stored row with a
+        larger id is one of its own, counted as added.
+        """
+        t = self.table
+        existing = self._existing(conn, rows.keys())
+        new_rows, changed, seen = [], [], []
         for key, row in rows.items():
-            fam = row.get(self.family_col) if self.family_col else self.label
-            obj = existing.get(key)
-            if obj is None:
-                row.update(account_id=self.account_id, first_import_id=self.import_id,
-                           last_import_id=self.import_id, deleted_at=None)
+            stored = existing.get(key)
+            if stored is None:
                 new_rows.append(row)
-                self.result.added[fam] = self.result.added.get(fam, 0) + 1
+                self._count(self.result.added, row)
                 continue
-            changed = any(getattr(obj, k) != v for k, v in row.items() if k not in _NOT_CHANGES)
-            if changed or obj.deleted_at is not None:
-                for k, v in row.items():
-                    setattr(obj, k, v)
-                obj.deleted_at = None
-                self.result.updated[fam] = self.result.updated.get(fam, 0) + 1
-            obj.last_import_id = self.import_id
+            if new_after is not None and stored["id"] > new_after:
+                self._count(self.result.added, row)
+                continue
+            if stored["deleted_at"] is not None or any(
+                    stored[k] != v for k, v in row.items() if k not in _NOT_COMPARED):
+                update_row = {k: v for k, v in row.items() if k not in _KEPT_ON_UPDATE}
+                update_row["_id"] = stored["id"]
+                changed.append(update_row)
+                self._count(self.result.updated, row)
+            elif stored["last_import_id"] != self.import_id:
+                seen.append(stored["id"])
         if new_rows:
-            self.s.execute(insert(m), new_rows)
-        self.s.flush()
+            conn.execute(insert(t), new_rows)
+        if changed:  # the parameters' other keys are the SET clause
+            conn.execute(update(t).where(t.c.id == bindparam("_id")), changed)
+        for i in range(0, len(seen), _LOOKUP):
+            conn.execute(update(t).where(t.c.id.in_(seen[i:i + _LOOKUP]))
+                         .values(last_import_id=self.import_id))
 
     def mark_deleted(self, families: Iterable[str]) -> None:
         """Rows of whole data sets in this export that the export no longer holds are deleted."""
         m = self.model
         fams = list(families)
-        if not fams:
+        if not fams or self.fresh:  # nothing was stored before this ingest: nothing went missing
             return
         cond = [m.account_id == self.account_id, m.deleted_at.is_(None),
                 or_(m.last_import_id.is_(None), m.last_import_id != self.import_id)]
@@ -162,8 +283,10 @@ class _AccountWriter:
         self.account, self.imp, self.result = account, imp, result
         args = (imp.id, account.id, result)
         self.content = _Table(session, Content, ("native_id",), "kind", *args, "content")
-        self.connections = _Table(session, Connection, ("person_key", "relation"), "relation", *args, "connection")
-        self.interactions = _Table(session, Interaction, ("person_key", "kind", "direction", "item_key"),
+        self.connections = _Table(session, Connection, ("relation", "person_key"), "relation", *args,
+                                  "connection")
+        # Looked up by (kind, direction) and person; item_key is matched among a person's rows.
+        self.interactions = _Table(session, Interaction, ("kind", "direction", "person_key", "item_key"),
                                    "kind", *args, "interaction")
         self.media = _Table(session, Media, ("path",), None, *args, "media")
         self.export = ExportRecord()
@@ -190,8 +313,11 @@ class _AccountWriter:
         self.result.partial = self.export.partial
 
 
-#: Columns whose change alone is not an update: the same item in a re-export under another top folder.
-_NOT_CHANGES = frozenset({"source_file"})
+#: Columns whose change alone is not an update: the same item in a re-export under another top
+#: folder (`source_file`), and the bookkeeping columns this ingest sets itself.
+_NOT_COMPARED = frozenset({"source_file", "account_id", "first_import_id", "last_import_id", "deleted_at"})
+#: Columns an update leaves as they are.
+_KEPT_ON_UPDATE = frozenset({"account_id", "first_import_id"})
 _CONTENT_KINDS = {"post", "reply", "comment", "caption", "share", "message", "bio"}
 _RELATIONS = {"follower", "following", "friend", "connection", "subscriber", "blocked"}
 _INTERACTIONS = {"like", "comment", "comment_received", "mention", "reply", "tag", "message", "review"}
