@@ -726,3 +726,12 @@ def fetch(db: str | None, kind: str, target: str, *, role: str | None = None, su
                 if imp is not None:
                     imp.counts = {**(imp.counts or {}), "page": page}
     return FetchSummary(ingested, result.counts(), result.partial, page, list(result.notes))
+
+
+def __getattr__(name: str) -> object:
+    """`api.FORMATS`: the report formats, read from `reports.render` only when asked for."""
+    if name == "FORMATS":
+        from reports.render import FORMATS
+
+        return tuple(FORMATS)
+    raise AttributeError(f"module 'auditor.api' has no attribute {name!r}")
