@@ -246,9 +246,11 @@ def report(db: str | None, *, subject: str | None = None, run: int | None = None
            out: Path | None = None, redact: bool | None = None, auditor: str | None = None,
            engine: Engine | None = None) -> tuple[str, str | bytes]:
     """Render a report; returns (format, text) and writes it owner-only to `out` when given."""
-    from reports.render import redacts_by_default
+    from reports.render import FORMATS, redacts_by_default
 
     fmt = report_format(fmt, out)
+    if fmt in FORMATS and FORMATS[fmt].binary and out is None:
+        raise UsageError(f"{fmt} is a binary format: give an output file, e.g. -o report.{fmt}")
     if redact is None:
         redact = redacts_by_default(fmt)  # JSON is the complete machine format (DESIGN: report)
     engine = engine or open_engine(db, create=False)

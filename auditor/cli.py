@@ -244,7 +244,8 @@ def report(
                                             "suffix, else html).")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (owner-only).")] = None,
     redact: Annotated[bool | None, typer.Option("--redact/--no-redact",
-                                                help="Mask third parties (default: on for HTML, off for JSON).")] = None,
+                                                help="Mask third parties (default: on for HTML, PDF, CSV and "
+                                                     "SARIF; off for JSON).")] = None,
     auditor_name: Annotated[str | None, typer.Option("--auditor", help="Name of the person auditing.")] = None,
     db: Db = None,
 ) -> None:
@@ -252,8 +253,6 @@ def report(
     fmt_used, text = api.report(db, subject=subject, run=run, fmt=fmt, out=out, redact=redact,
                                 auditor=auditor_name)
     if out is None:
-        if isinstance(text, bytes):
-            raise typer.BadParameter("a PDF needs an output file: add -o report.pdf")
         typer.echo(text)
     else:
         typer.echo(f"wrote the {fmt_used} report to {out}")

@@ -57,6 +57,9 @@ def _entry(row: OverlapRow, subject: str, redactor: Redactor) -> OverlapEntry:
         memberships=tuple(_membership(m, redactor) for m in row.memberships or [] if isinstance(m, dict)),
         explanation=tuple(_explain(str(line), redactor) for line in row.explanation or []),
         subject=subject,
+        # What to do, and the findings raised for this person: the HTML shows and links them.
+        remediation=redactor.text(row.remediation or ""),
+        fingerprints=tuple(str(fp) for fp in row.fingerprints or []),
     )
 
 
