@@ -52,6 +52,17 @@ def is_generic_header(columns: list[str]) -> bool:
     return set(REQUIRED_COLUMNS) <= set(columns)
 
 
+def _starts_as_utf8(source: Source, name: str, limit: int = 64 * 1024) -> bool:
+    """Whether the member's first bytes decode as UTF-8 (a character cut at the limit is fine)."""
+    with source.open_member(name) as fh:
+        head = fh.read(limit)
+    try:
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4
+    return True
+
+
 class GenericCsvConnector(Connector):
     """Posts, replies and comments of any platform, from a CSV with the documented header."""
 
@@ -69,10 +80,18 @@ class GenericCsvConnector(Connector):
             if not _CSV_MEMBER.search(name):
                 others.append(CoverageRecord(name, "unrecognized", "not a CSV file"))
             elif not is_generic_header(read_header(source, name)):
+                if not _starts_as_utf8(source, name):
+                    # Named as the problem it is: --platform generic on a Latin-1 or UTF-16 file.
+                    raise MalformedArchive(f"{name} is not valid UTF-8; save it as a UTF-8 CSV",
+                                           path=source.label)
                 others.append(CoverageRecord(name, "unrecognized", "a CSV without the generic "
                                              "header (account, kind, id, text)"))
             else:
                 tables.append(name)
+        for name in tables:
+            if not _starts_as_utf8(source, name):  # an ASCII header over Latin-1 rows, say
+                raise MalformedArchive(f"{name} is not valid UTF-8; save it as a UTF-8 CSV",
+                                       path=source.label)
         survey = _Survey.run(source, tables)
         if not survey.accounts:
             raise MalformedArchive("the generic CSV holds no usable rows (each row needs "

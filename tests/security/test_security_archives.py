@@ -321,10 +321,7 @@ def test_hostile_archive_is_one_line_exit_3_and_changes_nothing(case: str, tmp_p
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param(latin1_csv, marks=pytest.mark.xfail(
-        reason="connectors/generic: read_header() takes a head that is not UTF-8 for 'no header', so "
-               "the error says 'holds no usable rows' instead of naming the encoding (clean, but "
-               "misleading)", strict=False)),
+    latin1_csv,
     csv_huge_cell, csv_nul], ids=lambda f: f.__name__)
 def test_malformed_csv_is_refused_or_read_never_a_crash(case: Callable[[Path], tuple[Path, str]], tmp_path: Path,
                                                         cli: Cli, workspace: Path) -> None:
