@@ -25,6 +25,23 @@ DEEP = b"[" * 100_000 + b"]" * 100_000
 ADDRESS_SPACE = 1024**3
 
 
+def _peak_mib() -> int:
+    """This process's own peak resident memory, in MiB.
+
+    /proc's VmHWM belongs to the address space, which exec makes new; `ru_maxrss` does not: Linux
+    carries it over from the parent across fork and exec, so under a large pytest process it
+    reported the parent's peak, not the probe's.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def main(connector: str) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     items = variants()[connector]
@@ -43,7 +60,7 @@ def main(connector: str) -> int:
                         outcome = "clean"
                     except BaseException as exc:  # noqa: BLE001 - probing
                         outcome = type(exc).__name__
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+                peak = _peak_mib()
                 print(json.dumps({"member": f"{v.path.name}/{member}", "outcome": outcome,
                                   "peak_mib": peak}), flush=True)
     return 0
