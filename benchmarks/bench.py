@@ -64,7 +64,7 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
         extra["findings"] = summary.total
     elif stage == "report":
         _fmt, text = api.report(str(db), out=out)
-        extra["bytes"] = len(text.encode())
+        extra["bytes"] = len(text.encode() if isinstance(text, str) else text)
     else:
         raise SystemExit(f"unknown stage {stage!r}")
     extra["seconds"] = time.perf_counter() - start
@@ -252,11 +252,10 @@ def startup(runs: int = 10) -> dict[str, Any]:
             imports = []  # another top-level module (site, encodings): not the CLI's
         else:
             imports.append((depth, ms, name.strip()))
-    loaded = subprocess.run([sys.executable, "-c",
-                             "import sys, auditor.cli; print(' '.join(sorted(m for m in "
-                             "('sqlalchemy', 'auditor.api', 'connectors', 'reports', 'jinja2', 'ijson', "
-                             "'rich', 'typer', 'httpx') if m in sys.modules)))"],
-                            capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    heavy = ("sqlalchemy", "auditor.api", "connectors", "reports", "jinja2", "ijson", "rich", "typer", "httpx")
+    probe = f"import sys, auditor.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=ROOT).stdout.split()
     return {"help_median_s": statistics.median(times), "help_min_s": min(times),
             "help_cpu_median_s": statistics.median(cpu), "python_bare_median_s": statistics.median(bare),
             "python_bare_cpu_median_s": statistics.median(bare_cpu), "import_cli_ms": total,
@@ -312,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = summarize(results)
     print()
     cmd = f"python benchmarks/bench.py --posts {args.posts} --followers {args.followers} --reps {args.reps}"
+    if stages != STAGES:
+        cmd += f" --stages {','.join(stages)}"
     print(f"`{cmd}` on {machine()}")
     print(table(rows))
     for stage in ("ingest", "audit", "report"):

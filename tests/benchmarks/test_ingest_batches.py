@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from auditor.db import migrate
 from auditor.ingest import ingest_records
 from auditor.models import Connection, Content, Subject
-from auditor.records import AccountRecord, ConnectionRecord, ContentRecord, ExportRecord, Person, Record
+from auditor.records import (
+    AccountRecord,
+    ConnectionRecord,
+    ContentRecord,
+    ExportRecord,
+    Person,
+    Record,
+)
 from auditor.sources import Source
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
