@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from auditor.analyzer.check import CheckResult, ExampleResult, RuleInfo, check_pack, list_rules
 from auditor.analyzer.context import AnalysisContext
 from auditor.analyzer.detectors.base import Detector, TextDetector, discover, discover_text
-from auditor.analyzer.engine import Engine, scan_text, sort_findings
+from auditor.analyzer.engine import Engine, engine_for, scan_text, sort_findings
 from auditor.analyzer.rules import active_rules, load_packs, rules_version
 from auditor.analyzer.rules.schema import Rule, RulePack
 from auditor.errors import RulePackError
@@ -47,7 +47,7 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
     text_detectors = discover_text()
     _check_id_collisions(rules, [*detectors, *text_detectors])
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
-    engine = Engine(rules, [cls() for cls in text_detectors])
+    engine = engine_for(rules, text_detectors)
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
     findings: list[Finding] = []

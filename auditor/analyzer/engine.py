@@ -1,13 +1,17 @@
 """The rule engine: one combined pass per text, then only the candidate rules' patterns.
 
-1. **Prefilter.** Every rule's keywords, and the keywords of the per-text code detectors, are
-   compiled into one case-insensitive trie-shaped regex; one pass over the text reports every
-   position where any keyword starts (overlapping keywords included). The keywords found select
-   the candidates; a rule without a keyword in the text never runs a pattern.
-2. **Patterns.** A candidate's patterns give the evidence spans. Match-scope negatives drop
-   matches they overlap; a text-scope negative drops the rule for the item. A text detector
-   (detectors/base.py `TextDetector`) runs its own logic instead, on the text and on the text the
-   item answers (`context`: the review a reply is to).
+1. **The pass.** Every rule's keywords, the keywords of the per-text code detectors and the
+   start literals of the rules' patterns (rules/literals.py `start_literals`) are compiled into
+   one trie-shaped regex, searched in the lower-cased text; it reports every position where any
+   of them starts (overlapping ones included; a space in a word matches any whitespace). The
+   keywords found select the candidates: a rule without a keyword in the text never runs a
+   pattern. The start literals found say where each pattern can begin.
+2. **Patterns.** A candidate's patterns give the evidence spans. A pattern with start literals
+   is tried only at the positions where one of them occurs (what `finditer` would find, without
+   trying a long alternation at every character); the others search the text. Match-scope
+   negatives drop matches they overlap; a text-scope negative drops the rule for the item. A
+   text detector (detectors/base.py `TextDetector`) runs its own logic instead, on the text and
+   on the text the item answers (`context`: the review a reply is to).
 3. **Score.** Base score (the strongest matched pattern's, else the rule's) plus every context
    cue found, each counted once, plus the identifiability mosaic for rules that ask for it
    (mosaic.py), clamped to 0..1. The finding exists when the score reaches the rule's
@@ -30,6 +34,7 @@ from typing import TYPE_CHECKING
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
 from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_adjustment
+from auditor.analyzer.rules.literals import start_literals
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
 from auditor.analyzer.scoring import clamp, to_decimal
 from auditor.analyzer.textfold import fold
@@ -41,8 +46,8 @@ from auditor.findings import Contribution, Finding, ItemRef, Severity, normalize
 if TYPE_CHECKING:
     from auditor.analyzer.detectors.base import TextDetector
 
-__all__ = ["Engine", "Hit", "ScanStats", "build_finding", "default_engine", "evaluate", "scan_text",
-           "sort_findings"]
+__all__ = ["Engine", "Hit", "ScanStats", "build_finding", "default_engine", "engine_for", "evaluate",
+           "scan_text", "sort_findings"]
 
 
 class Engine:
@@ -57,28 +62,79 @@ class Engine:
             kind: frozenset(i for i, r in enumerate(self._units) if kind in r.targets) for kind in KINDS
         }
         self._keyword_rules = _keyword_index(self._units)
-        # One regex over every keyword, factored as a trie: about one failed attempt per
-        # character between hits (trie.py).
-        alternation = trie_regex(self._keyword_rules)
-        self._prefilter = re.compile(alternation, re.IGNORECASE) if alternation else None
+        # Where each rule's patterns can start (literals.py `start_literals`): a pattern with
+        # start literals is tried only where one of them occurs, found by the same pass.
+        self._anchors: list[tuple[int, int]] = []  # anchor id → (rule index, pattern index)
+        self._pattern_anchor: dict[tuple[int, int], int] = {}
+        anchor_words: dict[str, set[int]] = {}
+        for i, rule in enumerate(self.rules):
+            for k, pattern in enumerate(rule.patterns):
+                starts = _anchorable(pattern.regex)
+                if starts is None:
+                    continue
+                self._pattern_anchor[(i, k)] = len(self._anchors)
+                for word in starts:
+                    anchor_words.setdefault(word, set()).add(len(self._anchors))
+                self._anchors.append((i, k))
+        self._words = _word_index(self._keyword_rules, anchor_words)
+        # One regex over every keyword and start literal, factored as a trie: about one failed
+        # attempt per character between hits (trie.py).
+        alternation = trie_regex(self._words)
+        # Searched in the lower-cased text (faster than IGNORECASE), or with IGNORECASE when
+        # lower-casing would change the text's length and so its offsets.
+        self._prefilter = re.compile(alternation) if alternation else None
+        self._prefilter_i = re.compile(alternation, re.IGNORECASE) if alternation else None
 
     # -- one text ------------------------------------------------------------------------------
 
     def candidates(self, text: str, kind: str | None = None) -> set[int]:
         """Indices of the rules (then detectors) whose keywords occur in `text` and that target `kind`."""
+        return self._pass(text, kind)[0]
+
+    def _pass(self, text: str, kind: str | None = None) -> tuple[set[int], dict[int, list[int]]]:
+        """The one pass over a text: the candidate rules (then detectors) that target `kind`,
+        and for each anchored pattern the positions where one of its start literals occurs."""
         found: set[int] = set()
+        positions: dict[int, list[int]] = {}
         if self._prefilter is None or not text:
-            return found
-        allowed = self._by_kind.get(kind, frozenset()) if kind is not None else None
-        # Restarting one character after each hit reports keywords that start inside another
-        # keyword's match ("client meeting" / "ent mee"), like a lookahead, but lets `re` use its
-        # fast first-character scan between hits.
-        search = self._prefilter.search
+            return found, positions
+        # Restarting one character after each hit reports every position where a word starts,
+        # including inside another word's match ("client meeting" / "ent mee"), like a lookahead,
+        # but lets `re` scan between hits. The word found is the longest starting there; the
+        # index (`_word_index`) gives it the rules and anchors of every word it starts with.
+        words = self._words
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            search, text = self._prefilter.search, lowered
+        else:  # pragma: no cover - rare letters ("İ") whose lower case is longer
+            search = self._prefilter_i.search  # type: ignore[union-attr]
         match = search(text)
         while match is not None:
-            found.update(self._keyword_rules.get(match.group(0).lower(), ()))
-            match = search(text, match.start() + 1)
-        return found if allowed is None else found & allowed
+            start = match.start()
+            word = match.group(0)
+            entry = words.get(word)
+            if entry is None:  # another case, or whitespace other than a space
+                entry = words.get(word.lower().translate(_SPACES))
+            if entry is not None:
+                found.update(entry[0])
+                for anchor in entry[1]:
+                    at = positions.get(anchor)
+                    if at is None:
+                        positions[anchor] = [start]
+                    else:
+                        at.append(start)
+            match = search(text, start + 1)
+        if kind is not None:
+            found &= self._by_kind.get(kind, frozenset())
+        return found, positions
+
+    def _starts(self, i: int, positions: dict[int, list[int]]) -> list[list[int] | None]:
+        """Per pattern of rule `i`: where it may start (None: anywhere, it has no anchor)."""
+        out: list[list[int] | None] = []
+        for k in range(len(self.rules[i].patterns)):
+            anchor = self._pattern_anchor.get((i, k))
+            out.append(None if anchor is None else positions.get(anchor, []))
+        return out
 
     def scan(self, text: str, kind: str = "post", *, context: str | None = None,
              stats: ScanStats | None = None) -> list[Hit]:
@@ -89,7 +145,8 @@ class Engine:
         """
         folded = fold(text)
         folded_context = fold(context) if context else None
-        chosen = sorted(self.candidates(folded, kind))
+        found, positions = self._pass(folded, kind)
+        chosen = sorted(found)
         if stats is not None:
             stats.texts += 1
             stats.prefilter_passes += 1
@@ -99,7 +156,7 @@ class Engine:
         n_rules = len(self.rules)
         for i in chosen:
             if i < n_rules:
-                hit = evaluate(self.rules[i], folded, stats)
+                hit = evaluate(self.rules[i], folded, stats, self._starts(i, positions))
             else:
                 hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
             if hit is not None:
@@ -133,6 +190,47 @@ def _apply_supersedes(hits: list[Hit]) -> list[Hit]:
     return [h for j, h in enumerate(hits) if j not in dropped]
 
 
+#: Whitespace the pass's `\s` matches, as the space the words are written with.
+_SPACES = {ord(c): " " for c in "\t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003"
+           "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
+
+
+#: A pattern with more start literals than this (`[A-Z][a-z]+` has 676) is run over the text.
+_MAX_ANCHOR_WORDS = 256
+
+
+def _anchorable(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """The start literals the engine anchors a pattern on, or None to run it over the text.
+
+    Patterns that may start with a single letter or digit, with whitespace, or with any of
+    hundreds of strings are left out:
+    such a literal starts a hit at nearly every word, and the per-hit bookkeeping would cost
+    more than the search it saves."""
+    starts = start_literals(regex.pattern)
+    if starts is None or len(starts) > _MAX_ANCHOR_WORDS:
+        return None
+    if any((len(w) < 2 and w.isalnum()) or not w.strip() for w in starts):
+        return None
+    return starts
+
+
+def _word_index(keywords: dict[str, frozenset[int]], anchors: dict[str, set[int]]
+                ) -> dict[str, tuple[frozenset[int], tuple[int, ...]]]:
+    """Every word of the pass → (rules, anchors) of every keyword and start literal it starts
+    with: the pass reports only the longest word at a position, and each shorter word that
+    starts there is one of its prefixes."""
+    index: dict[str, tuple[frozenset[int], tuple[int, ...]]] = {}
+    for word in set(keywords) | set(anchors):
+        rules: set[int] = set()
+        found: set[int] = set()
+        for n in range(1, len(word) + 1):
+            prefix = word[:n]
+            rules.update(keywords.get(prefix, ()))
+            found.update(anchors.get(prefix, ()))
+        index[word] = (frozenset(rules), tuple(sorted(found)))
+    return index
+
+
 def _keyword_index(rules: Sequence[Rule]) -> dict[str, frozenset[int]]:
     """Lower-cased keyword → rules. A keyword also selects the rules of every keyword it
     contains ("clients" selects the rules of "client"), because the alternation reports only
@@ -164,11 +262,31 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def evaluate(rule: Rule, text: str, stats: ScanStats | None = None) -> Hit | None:
-    """Run one rule's patterns, negatives and cues over `text`; None when it does not fire."""
+def _anchored(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterable[re.Match[str]]:
+    """What `regex.finditer(text)` yields, for a pattern whose non-empty matches can only begin
+    at `starts` (ascending): tried there only, the next try past the last match's end."""
+    end = 0
+    match = regex.match
+    for start in starts:
+        if start < end:
+            continue
+        m = match(text, start)
+        if m is not None and m.end() > start:
+            end = m.end()
+            yield m
+
+
+def evaluate(rule: Rule, text: str, stats: ScanStats | None = None,
+             starts: Sequence[list[int] | None] | None = None) -> Hit | None:
+    """Run one rule's patterns, negatives and cues over `text`; None when it does not fire.
+
+    `starts`, per pattern, lists the only positions where its matches can begin (the engine's
+    anchors); None for a pattern (or for all) means anywhere."""
     matches: list[tuple[int, int, Pattern]] = []
-    for pattern in rule.patterns:
-        for m in pattern.regex.finditer(text):
+    for k, pattern in enumerate(rule.patterns):
+        at = None if starts is None else starts[k]
+        found = pattern.regex.finditer(text) if at is None else _anchored(pattern.regex, text, at)
+        for m in found:
             start, end = _evidence_span(m)
             if start < end:
                 matches.append((start, end, pattern))
@@ -249,6 +367,24 @@ def build_finding(hit: Hit, text: str, *, item: ItemRef, account_id: int | None,
 
 
 # -- convenience entry point -----------------------------------------------------------------
+
+
+_ENGINES: dict[tuple[int, ...], tuple[Engine, tuple[object, ...]]] = {}
+
+
+def engine_for(rules: Sequence[Rule], detectors: Sequence[type[TextDetector]]) -> Engine:
+    """An engine over `rules` and new instances of `detectors`, reused while the same rule
+    objects are asked for again (building one compiles every keyword and start literal)."""
+    key = tuple(map(id, rules)) + (0,) + tuple(map(id, detectors))
+    cached = _ENGINES.get(key)
+    if cached is not None:
+        return cached[0]
+    engine = Engine(rules, [cls() for cls in detectors])
+    if len(_ENGINES) >= 4:
+        _ENGINES.clear()
+    # The rule objects are kept with the engine, so that their ids stay theirs.
+    _ENGINES[key] = (engine, (*rules, *detectors))
+    return engine
 
 
 @cache

@@ -15,7 +15,8 @@ _END = ""
 
 
 def trie_regex(words: Iterable[str]) -> str:
-    """A regex source matching exactly `words` (lower-cased), longest alternatives first."""
+    """A regex source matching exactly `words` (lower-cased), longest alternatives first; a
+    space in a word matches any one whitespace character."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = root
@@ -25,16 +26,21 @@ def trie_regex(words: Iterable[str]) -> str:
     return _to_regex(root)
 
 
+def _escape(ch: str) -> str:
+    """A character of a word as the regex matches it: a space stands for any whitespace."""
+    return r"\s" if ch == " " else re.escape(ch)
+
+
 def _to_regex(node: dict) -> str:  # type: ignore[type-arg]
     ends_here = _END in node
     branches = sorted((ch for ch in node if ch != _END), key=lambda c: c)
-    parts = [re.escape(ch) + _to_regex(node[ch]) for ch in branches]
+    parts = [_escape(ch) + _to_regex(node[ch]) for ch in branches]
     if not parts:
         return ""
     if len(parts) == 1 and not ends_here:
         return parts[0]
-    if all(len(re.escape(ch)) == len(p) for ch, p in zip(branches, parts)) and len(parts) > 1:
-        body = "[" + "".join(re.escape(ch) for ch in branches) + "]"  # single characters: a class
+    if all(len(_escape(ch)) == len(p) for ch, p in zip(branches, parts)) and len(parts) > 1:
+        body = "[" + "".join(_escape(ch) for ch in branches) + "]"  # single characters: a class
     else:
         body = "(?:" + "|".join(parts) + ")"
     return body + "?" if ends_here else body

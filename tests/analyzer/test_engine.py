@@ -36,9 +36,17 @@ class SpyRegex:
         self.regex = regex
         self.calls = 0
 
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
     def finditer(self, text: str, *args: Any) -> Any:
         self.calls += 1
         return self.regex.finditer(text, *args)
+
+    def match(self, text: str, *args: Any) -> Any:  # the engine's anchored tries
+        self.calls += 1
+        return self.regex.match(text, *args)
 
 
 def spied(rule: Rule) -> tuple[Rule, list[SpyRegex]]:

@@ -29,9 +29,25 @@ def builtin_pack_paths() -> list[Path]:
     return sorted(p for p in PACKS_DIR.glob("*.toml") if not p.name.startswith("_"))
 
 
+#: Parsed built-in packs by (path, mtime, size): parsing and checking a pack's patterns takes
+#: a good part of a second, and one process (a batch, the test suite) audits many times.
+_BUILTIN: dict[tuple[str, int, int], RulePack] = {}
+
+
+def _builtin_pack(path: Path) -> RulePack:
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    pack = _BUILTIN.get(key)
+    if pack is None:
+        pack = _BUILTIN[key] = load_pack(path, builtin=True)
+    return pack
+
+
 def load_packs(extra_files: Iterable[Path | str] = (), *, builtin: bool = True) -> list[RulePack]:
-    """The built-in packs (unless `builtin=False`) followed by `extra_files`, each validated."""
-    packs = [load_pack(p, builtin=True) for p in builtin_pack_paths()] if builtin else []
+    """The built-in packs (unless `builtin=False`) followed by `extra_files`, each validated.
+    Built-in packs are parsed once per process (and again if their file changes); a user's
+    packs are read every time."""
+    packs = [_builtin_pack(p) for p in builtin_pack_paths()] if builtin else []
     packs.extend(load_pack(Path(p)) for p in extra_files)
     return packs
 

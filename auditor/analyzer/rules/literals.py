@@ -312,3 +312,160 @@ def prefilter_additions(patterns: Iterable[re.Pattern[str]], keywords: Sequence[
         else:
             added.extend(sorted(lit for lit in lits if lit not in added))
     return tuple(added), tuple(hopeless)
+
+
+# -- where a match can start ----------------------------------------------------------------
+#
+# The engine runs a pattern only where one of its start literals occurs (engine.py): a pattern
+# that opens with a long alternation (`\b(?:adhd|autism|bipolar|...)`) would otherwise be tried,
+# alternative after alternative, at every position of every candidate text. Unlike the walk
+# above, this one is exact about characters: whitespace and classes it cannot list end a literal,
+# because the engine finds the literals in the text verbatim (case aside).
+
+#: Start literals are cut to this length: longer ones select no better and cost more to build.
+START_MAX = 6
+_START_CAP = 4096
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
+
+
+def _strict_exact(item: tuple[Any, Any]) -> set[str] | None:
+    """Like `_exact`, but only characters the pattern names: no whitespace stand-ins, and no
+    character whose lower case is two (the engine's search is one character per character)."""
+    op, av = item
+    if op is C.LITERAL:
+        low = chr(av).lower()
+        return {low} if len(low) == 1 else None
+    if op is C.IN:
+        chars: set[str] = set()
+        for sub_op, sub_av in av:
+            if sub_op is C.LITERAL:
+                chars.add(chr(sub_av).lower())
+            elif sub_op is C.RANGE and sub_av[1] - sub_av[0] < 32:
+                chars.update(chr(c).lower() for c in range(sub_av[0], sub_av[1] + 1))
+            elif sub_op is C.CATEGORY and sub_av in _WHITESPACE and len(av) == 1:
+                chars.add(" ")  # `[\s]`: one whitespace character, as the engine searches it
+            else:
+                return None  # NEGATE, other categories, wide ranges, whitespace among others
+        return chars if all(len(c) == 1 for c in chars) else None
+    if op is C.CATEGORY and av in _WHITESPACE:
+        return {" "}  # one whitespace character: the engine's search reads " " as `\s`
+    if op in _REPEATS:
+        lo, hi, body = av
+        if hi is C.MAXREPEAT or hi > 4:
+            return None
+        inner = _strict_seq(list(body))
+        if inner is None:
+            return None
+        out: set[str] = set()
+        for n in range(lo, hi + 1):
+            got = _product([inner] * n)
+            if got is None:
+                return None
+            out |= got
+        return out
+    if op is C.SUBPATTERN:
+        return _strict_seq(list(av[-1]))
+    if op is C.BRANCH:
+        union: set[str] = set()
+        for alt in av[1]:
+            e = _strict_seq(list(alt))
+            if e is None:
+                return None
+            union |= e
+            if len(union) > _MAX_EXACT:
+                return None
+        return union
+    if op in _ZERO_WIDTH:
+        return {""}
+    return None
+
+
+def _strict_seq(items: list[tuple[Any, Any]]) -> set[str] | None:
+    parts = []
+    for item in items:
+        e = _strict_exact(item)
+        if e is None:
+            return None
+        parts.append(e)
+    return _product(parts)
+
+
+def _cut(strings: Iterable[str]) -> set[str]:
+    return {s[:START_MAX] for s in strings}
+
+
+def _first_item(item: tuple[Any, Any]) -> tuple[set[str] | None, bool]:
+    """(literals every non-empty match of `item` starts with, or None; whether it can be empty)."""
+    op, av = item
+    if op is C.SUBPATTERN:
+        return _first_seq(list(av[-1]))
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _first_seq(list(av))
+    if op is C.BRANCH:
+        union: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            first, empty = _first_seq(list(alt))
+            if first is None:
+                return None, False
+            union |= first
+            nullable = nullable or empty
+        return union, nullable
+    if op in _REPEATS:
+        lo, _hi, body = av
+        first, empty = _first_seq(list(body))
+        return first, lo == 0 or empty
+    if op in _ZERO_WIDTH:
+        return set(), True
+    exact = _strict_exact(item)
+    if exact is not None:
+        return {s for s in _cut(exact) if s}, "" in exact
+    return None, False
+
+
+def _first_seq(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """(literals every non-empty match of the sequence starts with, or None; whether it can be
+    empty). `open_` holds the exact text matched so far along each path; a path ends (goes to
+    `done`) at the first item that is not a small exact set, extended by that item's own start
+    literals when the item cannot be empty."""
+    open_: set[str] = {""}
+    done: set[str] = set()
+    for item in items:
+        if item[0] in _ZERO_WIDTH:
+            continue
+        if all(len(s) >= START_MAX for s in open_):
+            break
+        exact = _strict_exact(item)
+        if exact is not None:
+            grown = _product([open_, exact])
+            if grown is not None:
+                open_ = _cut(grown)
+                continue
+        first, empty = _first_item(item)
+        started = {s for s in open_ if s}
+        if first is not None and not empty:
+            grown = _product([started, first])
+            done |= _cut(grown) if grown is not None else started
+        else:
+            done |= started
+        if "" not in open_:
+            return done, False
+        if first is None:
+            return None, False  # the match may start with anything
+        done |= first
+        if not empty:
+            return done, False
+        open_ = {""}  # the item may match nothing: the match may start with what follows
+    done |= {s for s in open_ if s}
+    return done, "" in open_
+
+
+def start_literals(regex: re.Pattern[str] | str) -> frozenset[str] | None:
+    """Lower-case strings, one of which starts every non-empty match of `regex`; None if the
+    pattern can start anywhere (a leading `\\w+`, `\\s*` or `.`) or match the empty string."""
+    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    first, empty = _first_seq(_tree(source))
+    if first is None or empty or not first or "" in first or len(first) > _START_CAP:
+        return None
+    return frozenset(first)
