@@ -424,28 +424,75 @@ def _run_for(s: Session, run: int | None) -> int:
 def findings(db: str | None, *, subject: str | None = None, run: int | None = None,
              status: str | None = None, category: str | None = None, severity: str | None = None,
              account: str | None = None, change: str | None = None, rule: str | None = None) -> list[FindingLine]:
-    """The findings of a run (default the latest), filtered; sorted by severity then score."""
-    from auditor.findings import Severity
-    from auditor.models import Account
+    """The findings of a run (default the latest), filtered; sorted by severity then score.
 
+    A finding's status is the one the run recorded, unless a decision was taken after the run
+    started (`footprint decide` without a re-run): then the newest such decision, as in the report.
+    """
     engine = open_engine(db, create=False)
     with Session(engine) as s:
         subs = {x.id: x.name for x in _subjects_for_read(s, subject)}
-        run_id = _run_for(s, run)
-        q = (select(FindingRow, Account.handle).outerjoin(Account, Account.id == FindingRow.account_id)
-             .where(FindingRow.run_id == run_id, FindingRow.subject_id.in_(subs)))
-        for col, value in ((FindingRow.status, status), (FindingRow.category, category),
-                           (FindingRow.severity, severity), (FindingRow.change, change),
-                           (FindingRow.rule_id, rule)):
-            if value:
-                q = q.where(col == value)
-        if account:
-            q = q.where(Account.handle == account.lstrip("@"))
-        rows = s.execute(q).all()
-        rows.sort(key=lambda r: (-Severity(r[0].severity).rank, -r[0].score, r[0].fingerprint))
-        return [FindingLine(f.fingerprint, subs[f.subject_id], f.severity, f.category, f.rule_id, f.status,
-                            f.change, f.platform, handle, f.item_type, f.native_id, f.message)
-                for f, handle in rows]
+        return _finding_lines(s, subs, _run_for(s, run), FindingFilters(status, category, severity, account,
+                                                                        change, rule))
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    """What `footprint findings` and a bulk `footprint decide` select by (None: any)."""
+
+    status: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    account: str | None = None
+    change: str | None = None
+    rule: str | None = None
+
+    def any(self) -> bool:
+        return any((self.status, self.category, self.severity, self.account, self.change, self.rule))
+
+    def check(self) -> None:
+        """Unknown enumerated values are usage errors (a typo must not select nothing silently)."""
+        from auditor.findings import CATEGORIES, SEVERITIES
+        from auditor.triage import STATUSES
+
+        for name, value, allowed in (("status", self.status, STATUSES), ("category", self.category, CATEGORIES),
+                                     ("severity", self.severity, SEVERITIES),
+                                     ("change", self.change, ("new", "unchanged", "reappeared", "resolved"))):
+            if value and value not in allowed:
+                raise UsageError(f"unknown {name} {value!r}; choose one of {', '.join(allowed)}")
+
+
+def _finding_lines(s: Session, subs: dict[int, str], run_id: int, flt: FindingFilters) -> list[FindingLine]:
+    from auditor.findings import Severity
+    from auditor.models import Account
+    from auditor.triage import decisions_since
+
+    q = (select(FindingRow, Account.handle).outerjoin(Account, Account.id == FindingRow.account_id)
+         .where(FindingRow.run_id == run_id, FindingRow.subject_id.in_(subs)))
+    for col, value in ((FindingRow.category, flt.category), (FindingRow.severity, flt.severity),
+                       (FindingRow.change, flt.change), (FindingRow.rule_id, flt.rule)):
+        if value:
+            q = q.where(col == value)
+    if flt.account:
+        q = q.where(Account.handle == flt.account.lstrip("@"))
+    run_row = s.get(AuditRun, run_id)
+    later = decisions_since(s, list(subs), run_row.started_at) if run_row is not None else {}
+    rows = [(f, handle, later.get((f.subject_id, f.fingerprint), f.status)) for f, handle in s.execute(q).all()]
+    if flt.status:
+        rows = [r for r in rows if r[2] == flt.status]
+    rows.sort(key=lambda r: (-Severity(r[0].severity).rank, -r[0].score, r[0].fingerprint))
+    return [FindingLine(f.fingerprint, subs[f.subject_id], f.severity, f.category, f.rule_id, status,
+                        f.change, f.platform, handle, f.item_type, f.native_id, f.message)
+            for f, handle, status in rows]
+
+
+def _check_decision(status: str, note: str) -> None:
+    from auditor.triage import STATUSES
+
+    if status not in STATUSES:
+        raise UsageError(f"unknown status {status!r}; choose one of {', '.join(STATUSES)}")
+    if not note.strip():
+        raise UsageError("a decision needs a note (--note) saying why")
 
 
 def decide(db: str | None, fingerprints: Sequence[str], *, status: str, note: str, who: str,
@@ -477,6 +524,96 @@ def decide(db: str | None, fingerprints: Sequence[str], *, status: str, note: st
         for sid, fps in by_subject.items():
             decide_many(s, sid, fps, status, note, who)
     return [f for f in findings(db, subject=subject) if f.fingerprint in chosen]
+
+
+def decide_matching(db: str | None, filters: FindingFilters, *, status: str, note: str, who: str,
+                    subject: str | None = None, dry_run: bool = False) -> list[FindingLine]:
+    """Decide every finding of the latest run that `footprint findings` would list with these filters.
+
+    With `dry_run` nothing is written: the matching findings are returned for a preview (the CLI
+    shows them and asks before it decides exactly those, with `decide`). At least one filter is
+    needed; `subject` alone is not a filter (deciding a whole workspace at once is never meant).
+    """
+    from auditor.triage import decide_many
+
+    if not filters.any():
+        raise UsageError("give at least one filter (--rule, --account, --category, --severity, --change or "
+                         "--current-status), or name fingerprints")
+    filters.check()
+    _check_decision(status, note)
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subs = {x.id: x.name for x in _subjects_for_read(s, subject)}
+        lines = _finding_lines(s, subs, _run_for(s, None), filters)
+        if dry_run or not lines:
+            return lines
+        ids = {name: sid for sid, name in subs.items()}
+        by_subject: dict[int, list[str]] = {}
+        for line in lines:
+            by_subject.setdefault(ids[line.subject], []).append(line.fingerprint)
+        for sid, fps in by_subject.items():
+            decide_many(s, sid, fps, status, note, who)
+    chosen = {line.fingerprint for line in lines}
+    return [f for f in findings(db, subject=subject) if f.fingerprint in chosen]
+
+
+@dataclass(frozen=True)
+class OverlapMark:
+    """An overlap entry marked (or unmarked) "not the same person", and the findings it decided."""
+
+    key: str
+    subject: str
+    person: str
+    status: str
+    fingerprints: tuple[str, ...]
+
+
+def not_same_person(db: str | None, keys: Sequence[str], *, note: str, who: str, subject: str | None = None,
+                    undo: bool = False) -> list[OverlapMark]:
+    """Mark overlap entries as wrong matches: their people are not one person.
+
+    A key is the entry's `key` in the JSON report (or the HTML's overlap table), or the
+    fingerprint of one of the findings it raised; a unique prefix of 6+ characters is enough.
+    The mark is a `false_positive` decision on the entry's key (kept across runs and newer
+    archives), recorded together with one on each of the entry's current findings; `undo`
+    records `open` on both instead.
+    """
+    from auditor.models import OverlapRow
+    from auditor.triage import NOT_SAME_PERSON, decide_many, overlap_key
+
+    if not keys:
+        raise UsageError("name at least one overlap entry (its key in the report, or a finding's fingerprint)")
+    status = "open" if undo else NOT_SAME_PERSON
+    _check_decision(status, note)
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        subs = {x.id: x.name for x in _subjects_for_read(s, subject)}
+        # Every stored entry, newest run first: a key from last year's report still resolves.
+        entries: dict[tuple[int, str], OverlapRow] = {}
+        for row in s.scalars(select(OverlapRow).where(OverlapRow.subject_id.in_(subs))
+                             .order_by(OverlapRow.run_id.desc(), OverlapRow.position)):
+            entries.setdefault((row.subject_id, overlap_key(row.memberships or [])), row)
+        chosen: dict[tuple[int, str], OverlapRow] = {}
+        for prefix in keys:
+            want = prefix.lower()
+            if len(want) < 6:
+                raise UsageError(f"overlap key {prefix!r} is too short: give at least 6 characters")
+            hits = {k: row for k, row in entries.items()
+                    if k[1].startswith(want) or any(str(fp).startswith(want) for fp in row.fingerprints or [])}
+            if not hits:
+                raise UsageError(f"no overlap entry has the key {prefix!r} (see the report's client overlap "
+                                 "section, or `footprint findings --category dual_relationship`)")
+            if len({k for _, k in hits}) > 1:
+                raise UsageError(f"overlap key {prefix!r} is ambiguous: give more characters")
+            if len(hits) > 1:
+                raise UsageError(f"overlap key {prefix!r} is on several subjects' lists: choose one with --subject")
+            chosen.update(hits)
+        out = []
+        for (sid, key), row in chosen.items():
+            fps = [str(fp) for fp in row.fingerprints or []]
+            decide_many(s, sid, [key, *fps], status, note, who)
+            out.append(OverlapMark(key, subs[sid], row.person, status, tuple(fps)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -545,8 +682,18 @@ def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult
     """
     from sqlalchemy import delete, text
 
-    from auditor.models import (Account, AllowEntry, Connection, Content, Decision, Import, Interaction,
-                                Media, OverlapRow, ReportFile)
+    from auditor.models import (
+        Account,
+        AllowEntry,
+        Connection,
+        Content,
+        Decision,
+        Import,
+        Interaction,
+        Media,
+        OverlapRow,
+        ReportFile,
+    )
 
     engine = open_engine(db, create=False)
     counts: dict[str, int] = {}

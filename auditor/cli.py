@@ -363,42 +363,118 @@ def _print_findings(lines: list[api.FindingLine]) -> None:
                    f"{where} {f.item_type} {f.native_id or ''}: {f.message}")
 
 
+StatusFilter = Annotated[str | None, typer.Option("--status", help="open, acknowledged, false_positive, "
+                                                  "remediated or accepted_risk.")]
+CategoryFilter = Annotated[str | None, typer.Option("--category", help="One of the six categories.")]
+SeverityFilter = Annotated[str | None, typer.Option("--severity", help="critical, high, medium or low.")]
+AccountFilter = Annotated[str | None, typer.Option("--account", help="An account handle.")]
+ChangeFilter = Annotated[str | None, typer.Option("--change", help="new, unchanged, reappeared or resolved.")]
+RuleFilter = Annotated[str | None, typer.Option("--rule", help="A rule id (see `footprint rules list`).")]
+
+
 @app.command(epilog="Example: footprint findings --severity high --status open")
 @handled
 def findings(
     subject: SubjectOpt = None,
     run: Annotated[int | None, typer.Option("--run", help="Audit run id (default: the latest).")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="open, acknowledged, false_positive, "
-                                               "remediated or accepted_risk.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="One of the six categories.")] = None,
-    severity: Annotated[str | None, typer.Option("--severity", help="critical, high, medium or low.")] = None,
-    account: Annotated[str | None, typer.Option("--account", help="An account handle.")] = None,
-    change: Annotated[str | None, typer.Option("--change", help="new, unchanged, reappeared or resolved.")] = None,
+    status: StatusFilter = None,
+    category: CategoryFilter = None,
+    severity: SeverityFilter = None,
+    account: AccountFilter = None,
+    change: ChangeFilter = None,
+    rule: RuleFilter = None,
     db: Db = None,
 ) -> None:
     """List the findings of an audit run, one line each, with their fingerprints."""
     lines = api.findings(db, subject=subject, run=run, status=status, category=category,
-                         severity=severity, account=account, change=change)
+                         severity=severity, account=account, change=change, rule=rule)
     _print_findings(lines)
     typer.echo(f"{len(lines)} finding(s)", err=True)
 
 
-@app.command(epilog="Example: footprint decide 3fa9c2e1d0b4 --status false_positive --note 'composite case, no client'")
+def _interactive() -> bool:
+    """Whether a person can answer a prompt (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+@app.command(epilog="Example: footprint decide 3fa9c2e1d0b4 --status false_positive --note 'composite case, no client'"
+                    "\n\nExample: footprint decide --rule review-request-broad --status accepted_risk "
+                    "--note 'reviewed with the board' --yes"
+                    "\n\nExample: footprint decide --not-same-person 7c41d2a9e5f0 --note 'a namesake, not a client'")
 @handled
 def decide(
-    fingerprints: Annotated[list[str], typer.Argument(help="Fingerprints (or unique prefixes of 6+ characters).")],
-    status: Annotated[str, typer.Option("--status", help="open, acknowledged, false_positive, remediated "
-                                        "or accepted_risk (open undoes a decision).")],
     note: Annotated[str, typer.Option("--note", help="Why: kept with the decision.")],
+    fingerprints: Annotated[list[str] | None, typer.Argument(
+        help="Fingerprints (or unique prefixes of 6+ characters); or select findings with the filters.",
+        show_default=False)] = None,
+    status: Annotated[str | None, typer.Option("--status", help="The decision: open, acknowledged, false_positive, "
+                                               "remediated or accepted_risk (open undoes a decision).",
+                                               show_default=False)] = None,
+    rule: RuleFilter = None,
+    account: AccountFilter = None,
+    category: CategoryFilter = None,
+    severity: SeverityFilter = None,
+    change: ChangeFilter = None,
+    current_status: Annotated[str | None, typer.Option("--current-status", help="Filter: only findings with "
+                                                       "this status now (what `findings --status` selects).")] = None,
+    not_same_person: Annotated[list[str] | None, typer.Option(
+        "--not-same-person", help="An overlap entry whose people are not one person (its key in the report, or "
+        "the fingerprint of one of its findings); repeatable. `--status open` undoes the mark.",
+        show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Decide the findings the filters select without asking.")] = False,
     who: Annotated[str | None, typer.Option("--who", help="Who decides (default: the login name).")] = None,
     subject: SubjectOpt = None,
     db: Db = None,
 ) -> None:
-    """Record a triage decision on findings; it survives new archives and new runs."""
+    """Record a triage decision on findings; it survives new archives and new runs.
+
+    Name fingerprints, or select findings with filters (the same as `footprint findings`): the
+    matching findings are listed and you are asked to confirm (--yes skips the question), or say
+    that an overlap entry matched two different people with --not-same-person.
+    """
     import getpass
 
-    decided = api.decide(db, fingerprints, status=status, note=note, who=who or getpass.getuser(),
-                         subject=subject)
+    from auditor.errors import UsageError
+
+    filters = api.FindingFilters(current_status, category, severity, account, change, rule)
+    who = who or getpass.getuser()
+    if not_same_person:
+        if fingerprints or filters.any():
+            raise UsageError("--not-same-person takes overlap keys only: no fingerprints or filters with it")
+        if status not in (None, "false_positive", "open"):
+            raise UsageError("--not-same-person records false_positive (or open, to undo): no other --status")
+        for mark in api.not_same_person(db, not_same_person, note=note, who=who, subject=subject,
+                                        undo=status == "open"):
+            what = "no longer marked" if mark.status == "open" else "marked"
+            typer.echo(f"overlap entry {mark.key[:12]} ({mark.person}, {mark.subject}): {what} not the same person; "
+                       f"{mark.status} on its {len(mark.fingerprints)} finding(s)")
+        return
+    if fingerprints and filters.any():
+        raise UsageError("name fingerprints or give filters, not both")
+    if not fingerprints and not filters.any():
+        raise UsageError("name fingerprints, or select findings with --rule, --account, --category, --severity, "
+                         "--change or --current-status, or give --not-same-person KEY")
+    if status is None:
+        raise UsageError("give the decision with --status")
+    if fingerprints:
+        decided = api.decide(db, fingerprints, status=status, note=note, who=who, subject=subject)
+        typer.echo(f"recorded {status} on {len(decided)} finding(s)")
+        return
+    preview = api.decide_matching(db, filters, status=status, note=note, who=who, subject=subject, dry_run=True)
+    typer.echo(f"{len(preview)} finding(s) match:")
+    _print_findings(preview)
+    if not preview:
+        typer.echo("nothing to decide")
+        return
+    if not yes:
+        if not _interactive():
+            raise UsageError(f"not at a terminal, so nothing was recorded: add --yes to record {status} on "
+                             f"these {len(preview)} finding(s)")
+        if not typer.confirm(f"Record {status} on these {len(preview)} finding(s)?", default=False):
+            typer.echo("nothing recorded")
+            return
+    # Exactly the findings shown, even if an audit ran meanwhile.
+    decided = api.decide(db, [f.fingerprint for f in preview], status=status, note=note, who=who, subject=subject)
     typer.echo(f"recorded {status} on {len(decided)} finding(s)")
 
 

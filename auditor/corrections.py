@@ -65,18 +65,24 @@ class Allowlist:
     """Matches findings against a subject's allowlist entries."""
 
     def __init__(self, entries: list[AllowEntry], handles: dict[int, str | None]) -> None:
-        self._phrases = [re.compile(re.escape(e.value), re.IGNORECASE) for e in entries if e.kind == "phrase"]
-        self._accounts = {e.value.lstrip("@").casefold() for e in entries if e.kind == "account"}
+        self.ids = [e.id for e in entries]
+        self._phrases = [(e.id, re.compile(re.escape(e.value), re.IGNORECASE)) for e in entries
+                         if e.kind == "phrase"]
+        self._accounts: dict[str, list[int]] = {}
+        for e in entries:
+            if e.kind == "account":
+                self._accounts.setdefault(e.value.lstrip("@").casefold(), []).append(e.id)
         self._handles = handles  # account id -> handle
 
+    def matching(self, f: Finding) -> list[int]:
+        """The ids of the entries that match the finding (none: the finding stays)."""
+        hits = [eid for eid, p in self._phrases if p.search(f.excerpt)]
+        if self._accounts:
+            handle = (self._handles.get(f.account_id or -1) or "").casefold()
+            # A person named in the evidence (an overlap or a mention) is allowed as an account too.
+            named = {m.casefold() for m in re.findall(r"@([\w.]+)", f.excerpt)} | ({handle} if handle else set())
+            hits += [eid for h in sorted(named & self._accounts.keys()) for eid in self._accounts[h]]
+        return sorted(set(hits))
+
     def suppresses(self, f: Finding) -> bool:
-        if any(p.search(f.excerpt) for p in self._phrases):
-            return True
-        if not self._accounts:
-            return False
-        handle = (self._handles.get(f.account_id or -1) or "").casefold()
-        if handle and handle in self._accounts:
-            return True
-        # A person named in the evidence (an overlap or a mention) is allowed as an account too.
-        mentioned = {m.casefold() for m in re.findall(r"@([\w.]+)", f.excerpt)}
-        return bool(mentioned & self._accounts)
+        return bool(self.matching(f))

@@ -3,6 +3,11 @@
 `change` compares with the subject's previous run (DESIGN: Triage, re-runs): `new`, `unchanged`,
 `reappeared` (decided remediated, yet present again: its status goes back to open) and
 `resolved` (present in the previous run, gone now: listed once, in this first run after).
+
+Two reviews made once hold here: allowlist entries suppress the findings they match (the run
+records how many, per entry, for the report), and an overlap entry marked "not the same person"
+(a `false_positive` decision on its `overlap_key`) dismisses the findings it raises, even when
+their fingerprints changed (a new tier, a roster match) since the mark.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from sqlalchemy.orm import Session
 
 from auditor import __version__
 from auditor.clock import utcnow
-from auditor.findings import Finding
 from auditor.corrections import Allowlist, allow_entries
-from auditor.models import Account, AuditRun, FindingRow
+from auditor.findings import Finding
+from auditor.models import Account, AuditRun, Decision, FindingRow
 from auditor.roster import Roster
-from auditor.triage import current_decisions
+from auditor.triage import NOT_SAME_PERSON, current_decisions, overlap_key
 
 
 def previous_run_id(session: Session, subject_id: int, before: int) -> int | None:
@@ -54,11 +59,27 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
         entries, overlap_findings = overlap.compute(session, sid, roster)
         findings = [*result.findings, *overlap_findings, *(extra_findings or {}).get(sid, [])]
         allowed = _allowlist(session, sid)
-        kept = [f for f in findings if not allowed.suppresses(f)]
+        kept: list[Finding] = []
+        by_entry = {str(eid): 0 for eid in allowed.ids}
+        counted: set[tuple[int, str]] = set()
+        for f in findings:
+            hits = allowed.matching(f)
+            for eid in hits:
+                if (eid, f.fingerprint) not in counted:  # a finding given twice counts once
+                    counted.add((eid, f.fingerprint))
+                    by_entry[str(eid)] += 1
+            if not hits:
+                kept.append(f)
         if len(kept) != len(findings):
             run.parameters = {**run.parameters, "suppressed": {**run.parameters.get("suppressed", {}),
                                                                str(sid): len(findings) - len(kept)}}
-        _persist(session, run, sid, kept)
+        if by_entry:
+            # Per allowlist entry (by its number in `allow list`): a finding two entries match counts in both.
+            run.parameters = {**run.parameters, "suppressed_by": {**run.parameters.get("suppressed_by", {}),
+                                                                  str(sid): by_entry}}
+        decisions = current_decisions(session, sid)
+        _apply_overlap_marks(decisions, entries)
+        _persist(session, run, sid, kept, decisions)
         overlap.persist(session, run.id, sid, entries)
     run.finished_at = utcnow()
     session.flush()
@@ -72,14 +93,29 @@ def _allowlist(session: Session, subject_id: int) -> Allowlist:
     return Allowlist(entries, handles)
 
 
-def _persist(session: Session, run: AuditRun, subject_id: int, findings: list[Finding]) -> None:
+def _apply_overlap_marks(decisions: dict[str, Decision], entries: Sequence[Any]) -> None:
+    """Give the findings of entries marked "not the same person" that mark, unless a newer
+    decision on the finding itself says otherwise (the newest decision wins, as everywhere)."""
+    for entry in entries:
+        mark = decisions.get(overlap_key(m.as_dict() for m in entry.memberships))
+        if mark is None or mark.status != NOT_SAME_PERSON:
+            continue
+        for fp in entry.fingerprints:
+            own = decisions.get(fp)
+            if own is None or (own.decided_at, own.id) < (mark.decided_at, mark.id):
+                decisions[fp] = mark
+
+
+def _persist(session: Session, run: AuditRun, subject_id: int, findings: list[Finding],
+             decisions: dict[str, Decision] | None = None) -> None:
     prev_id = previous_run_id(session, subject_id, run.id)
     prev: dict[str, FindingRow] = {}
     if prev_id is not None:
         prev = {r.fingerprint: r for r in session.scalars(
             select(FindingRow).where(FindingRow.run_id == prev_id, FindingRow.subject_id == subject_id))
             if r.change != "resolved"}
-    decisions = current_decisions(session, subject_id)
+    if decisions is None:
+        decisions = current_decisions(session, subject_id)
     seen: set[str] = set()
     rows = []
     for f in findings:

@@ -31,6 +31,7 @@ from reports.accounts import (
     coverage,
 )
 from reports.actions import build_actions
+from reports.allowlist import allowlist_views
 from reports.changes import changes_since_last_review
 from reports.dates import day, iso
 from reports.findings import (
@@ -56,6 +57,7 @@ from reports.summary import (
 )
 from reports.view import (
     AccountView,
+    AllowView,
     CategoryGroup,
     DiscoveredAccount,
     FindingView,
@@ -131,8 +133,10 @@ def build_report(
         SubjectView(s.name, s.profession, subject_codes(s.profession, s.covered_entity)) for s in subjects
     )
     item_keys, relations = item_identities(session, run, ids)
+    allowlist = allowlist_views(session, run, names, redactor)
     sections = tuple(
-        _section(session, run, subject, view, i, findings, account_list, overlap_views, item_keys, relations)
+        _section(session, run, subject, view, i, findings, account_list, overlap_views, item_keys, relations,
+                 allowlist)
         for i, (subject, view) in enumerate(zip(subjects, subject_views, strict=True), start=1)
     )
     return ReportView(
@@ -151,6 +155,7 @@ def build_report(
         audit_date=day(run.started_at) or "",
         code_version=run.code_version or "",
         hipaa_applies=any(s.covered_entity is not False for s in subjects) or not subjects,
+        allowlist=allowlist,
     )
 
 
@@ -172,6 +177,7 @@ def _section(
     all_overlap: Sequence[OverlapEntry],
     item_keys: dict[str, str],
     relations: dict[str, str],
+    all_allowlist: Sequence[AllowView] = (),
 ) -> SubjectSection:
     """Everything the HTML shows about one subject."""
     anchor = f"s{index}"
@@ -200,6 +206,7 @@ def _section(
         codes=codes_applied(view.codes, subject.profession, subject.covered_entity, findings),
         scope=scope(accounts),
         covered_entity=subject.covered_entity,
+        allowlist=tuple(a for a in all_allowlist if a.subject == subject.name),
     )
 
 
@@ -236,6 +243,11 @@ def _overlap(
         subject=subject,
         remediation=redactor.text(entry.remediation),
         fingerprints=entry.fingerprints,
+        key=entry.key,
+        status=entry.status,
+        review_note=redactor.text(entry.review_note),
+        reviewed_by=entry.reviewed_by,
+        reviewed_at=entry.reviewed_at,
     )
 
 

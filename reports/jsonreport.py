@@ -2,6 +2,11 @@
 
 Fields are picked explicitly from the view, so HTML-only parts of the view-model (labels,
 highlighted segments, sections, charts) never leak into the contract.
+
+Beyond DESIGN.md's example, and optional in tests/report_schema.json: each `overlap` entry's
+`key` (what `footprint decide --not-same-person` takes) and `status` (`false_positive` once a
+reviewer said its people are not one person), and the subjects' `allowlist` with the number of
+findings each entry suppressed in this run (null when the run did not count it).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any
 
 from reports.view import (
     AccountView,
+    AllowView,
     CoverageView,
     FindingView,
     Membership,
@@ -45,6 +51,19 @@ def json_document(view: ReportView) -> dict[str, Any]:
             {"platform": d.platform, "handle": d.handle, "url": d.url, "command": d.command}
             for d in view.discovered_accounts
         ],
+        "allowlist": [_allow_json(a) for a in view.allowlist],
+    }
+
+
+def _allow_json(a: AllowView) -> dict[str, Any]:
+    return {
+        "subject": a.subject,
+        "kind": a.kind,
+        "value": a.value,
+        "note": a.note,
+        "added_by": a.added_by,
+        "added_at": a.added_at,
+        "suppressed": a.suppressed,
     }
 
 
@@ -119,6 +138,8 @@ def _overlap_json(o: OverlapEntry) -> dict[str, Any]:
         "roster_match": o.roster_match,
         "memberships": [_membership_json(m) for m in o.memberships],
         "explanation": list(o.explanation),
+        "key": o.key,
+        "status": o.status,
     }
 
 

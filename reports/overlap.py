@@ -5,6 +5,11 @@ subject each belongs to. With `Redactor.disabled()` they come unredacted, which 
 `reports.build.build_report(..., overlap=...)` expects (it masks them itself); with an enabled
 redactor each membership's handle, name and native id, the person and the explanation are
 masked here (DESIGN: HTML, PDF and CSV redact known third parties).
+
+Each entry carries its key (`auditor.triage.overlap_key`) and, when a reviewer marked it "not
+the same person" (`footprint decide --not-same-person KEY`), status `false_positive` with that
+review's note, who and when. The newest decision on the key is shown, as for findings decided
+after their run.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor.models import OverlapRow, Subject
+from auditor.models import Decision, OverlapRow, Subject
+from auditor.triage import NOT_SAME_PERSON, current_decisions, overlap_key
+from reports.dates import iso
 from reports.redact import Redactor
 from reports.view import Membership, OverlapEntry
 
@@ -35,10 +42,17 @@ def overlap_view(session: Session, run_id: int, subject_ids: Sequence[int],
         .where(OverlapRow.run_id == run_id, OverlapRow.subject_id.in_(list(subject_ids)))
         .order_by(Subject.name, OverlapRow.subject_id, OverlapRow.position, OverlapRow.id)
     )
-    return [_entry(row, subject, redactor) for row, subject in rows]
+    decisions: dict[int, dict[str, Decision]] = {}
+    out = []
+    for row, subject in rows:
+        if row.subject_id not in decisions:
+            decisions[row.subject_id] = current_decisions(session, row.subject_id)
+        out.append(_entry(row, subject, redactor, decisions[row.subject_id]))
+    return out
 
 
-def _entry(row: OverlapRow, subject: str, redactor: Redactor) -> OverlapEntry:
+def _entry(row: OverlapRow, subject: str, redactor: Redactor,
+           decisions: dict[str, Decision] | None = None) -> OverlapEntry:
     person = row.person
     # The person is a handle ("@maria.g"), a name, or "<platform> id <n>": mask it as what it is.
     if person.startswith("@"):
@@ -60,7 +74,18 @@ def _entry(row: OverlapRow, subject: str, redactor: Redactor) -> OverlapEntry:
         # What to do, and the findings raised for this person: the HTML shows and links them.
         remediation=redactor.text(row.remediation or ""),
         fingerprints=tuple(str(fp) for fp in row.fingerprints or []),
+        **_review(row, decisions or {}, redactor),
     )
+
+
+def _review(row: OverlapRow, decisions: dict[str, Decision], redactor: Redactor) -> dict[str, Any]:
+    """The entry's key, and the "not the same person" mark in force on it, if any."""
+    key = overlap_key(m for m in row.memberships or [] if isinstance(m, dict))
+    mark = decisions.get(key)
+    if mark is None or mark.status != NOT_SAME_PERSON:
+        return {"key": key}
+    return {"key": key, "status": NOT_SAME_PERSON, "review_note": redactor.text(mark.note),
+            "reviewed_by": mark.decided_by, "reviewed_at": iso(mark.decided_at)}
 
 
 def _explain(line: str, redactor: Redactor) -> str:

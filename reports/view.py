@@ -221,6 +221,32 @@ class OverlapEntry:
     fingerprints: tuple[str, ...] = ()
     #: Anchors of those findings in the report (HTML links to them).
     anchors: tuple[str, ...] = ()
+    #: The entry's stable identity (`auditor.triage.overlap_key`): what `decide --not-same-person` takes.
+    key: str = ""
+    #: "open", or "false_positive" when a reviewer said its people are not one person.
+    status: str = "open"
+    #: That review: its note (redacted like any text), who, and when (ISO 8601 UTC) (HTML).
+    review_note: str = ""
+    reviewed_by: str = ""
+    reviewed_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllowView:
+    """An allowlist entry: a phrase or account reviewed once, whose findings audits suppress."""
+
+    subject: str
+    #: "phrase" or "account".
+    kind: str
+    value: str
+    note: str
+    added_by: str
+    added_at: str
+    #: How many findings it suppressed in this run; None when the run did not count per entry,
+    #: or the entry was added after the run (it applies from the next audit).
+    suppressed: int | None
+    #: The entry was added after the run started (HTML says it applies from the next audit).
+    after_run: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +447,8 @@ class SubjectSection:
     codes: tuple[CodeApplied, ...]
     scope: ScopeView
     covered_entity: bool | None
+    #: The subject's allowlist: what was set aside and why (HTML, near "since the last review").
+    allowlist: tuple[AllowView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,3 +477,5 @@ class ReportView:
     code_version: str = ""
     #: Whether any subject may be a HIPAA covered entity (unknown counts as may) (HTML).
     hipaa_applies: bool = True
+    #: Every subject's allowlist entries (JSON `allowlist`).
+    allowlist: tuple[AllowView, ...] = ()

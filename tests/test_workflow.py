@@ -112,3 +112,227 @@ def test_decisions_need_a_note_and_a_known_status(db: str) -> None:
     with pytest.raises(api.UsageError, match="no finding"):
         api.decide(db, ["ffffffffffff"], status="acknowledged", note="x", who="t")
     assert re.fullmatch(r"[0-9a-f]{32}", fp)
+
+
+# -- bulk decisions, "not the same person", the allowlist in the report (issue 8) ----------------
+
+PROFESSIONAL = FIXTURES / "demo" / "dana-professional-x"
+SCHEMA = json.loads((Path(__file__).parent / "report_schema.json").read_text("utf-8"))
+
+
+def _cli(db: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    return CliRunner().invoke(app, [*args, "--db", db], input=input)
+
+
+def _statuses(db: str) -> dict[str, str]:
+    return {f.fingerprint: f.status for f in api.findings(db)}
+
+
+def _decisions(db: str) -> list[tuple[str, str, str, object]]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from auditor.db import open_engine
+    from auditor.models import Decision
+
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        rows = [(d.fingerprint, d.status, d.decided_by, d.decided_at) for d in s.scalars(select(Decision))]
+    engine.dispose()
+    return rows
+
+
+def _json_report(db: str) -> dict:
+    from jsonschema import Draft202012Validator
+
+    _, text = api.report(db, fmt="json")
+    doc = json.loads(text)
+    Draft202012Validator(SCHEMA).validate(doc)
+    return doc
+
+
+def test_bulk_decide_previews_asks_and_applies(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import cli
+
+    api.subject_add(db, "Dana Whitfield", profession="mft")
+    api.ingest(db, [DEMO], role="personal", subject="Dana Whitfield")
+    api.audit(db)
+    lines = api.findings(db)
+    by_rule: dict[str, list[api.FindingLine]] = {}
+    for f in lines:
+        by_rule.setdefault(f.rule, []).append(f)
+    rule, chosen = max(by_rule.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    assert len(chosen) >= 2 and len(chosen) < len(lines), "the demo needs a rule with several findings"
+    before = _statuses(db)
+    assert set(before.values()) == {"open"}
+
+    # Fingerprints and filters together, or neither: usage errors, nothing written.
+    r = _cli(db, "decide", chosen[0].fingerprint, "--rule", rule, "--status", "acknowledged", "--note", "n")
+    assert r.exit_code == 2 and "not both" in r.output
+    r = _cli(db, "decide", "--status", "acknowledged", "--note", "n")
+    assert r.exit_code == 2 and "--rule" in r.output
+    r = _cli(db, "decide", "--category", "gossip", "--status", "acknowledged", "--note", "n")
+    assert r.exit_code == 2 and "unknown category" in r.output
+
+    # Not at a terminal and no --yes: the preview is shown, then a usage error, nothing recorded.
+    r = _cli(db, "decide", "--rule", rule, "--status", "acknowledged", "--note", "reviewed")
+    assert r.exit_code == 2, r.output
+    assert f"{len(chosen)} finding(s) match" in r.output and "--yes" in r.output
+    assert all(f.fingerprint[:12] in r.output for f in chosen)
+    assert not any(f.fingerprint[:12] in r.output for f in lines if f.rule != rule)
+    assert _statuses(db) == before and _decisions(db) == []
+
+    # At a terminal: declining changes nothing.
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    r = _cli(db, "decide", "--rule", rule, "--status", "acknowledged", "--note", "reviewed", input="n\n")
+    assert r.exit_code == 0, r.output
+    assert "Record acknowledged on these" in r.output and "nothing recorded" in r.output
+    assert _statuses(db) == before and _decisions(db) == []
+
+    # Filters combine (AND), as in `footprint findings`; confirming decides exactly those.
+    target = chosen[0]
+    both = [f for f in lines if f.category == target.category and f.severity == target.severity]
+    r = _cli(db, "decide", "--category", target.category, "--severity", target.severity,
+             "--status", "accepted_risk", "--note", "reviewed with the board", "--who", "consultant", input="y\n")
+    assert r.exit_code == 0, r.output
+    assert f"recorded accepted_risk on {len(both)} finding(s)" in r.output
+    after = _statuses(db)
+    assert {fp for fp, st in after.items() if st == "accepted_risk"} == {f.fingerprint for f in both}
+    decided = _decisions(db)
+    assert {d[0] for d in decided} == {f.fingerprint for f in both}
+    assert all(d[1] == "accepted_risk" and d[2] == "consultant" and d[3] is not None for d in decided)
+
+    # --yes skips the question; --current-status selects on the status in force (the decisions above).
+    r = _cli(db, "decide", "--current-status", "accepted_risk", "--account", "dana_w_pdx", "--status", "open",
+             "--note", "undo", "--yes")
+    assert r.exit_code == 0, r.output
+    assert _statuses(db) == before
+    r = _cli(db, "decide", "--rule", rule, "--account", "@dana_w_pdx", "--status", "false_positive",
+             "--note", "composite cases", "--yes")
+    assert r.exit_code == 0 and f"recorded false_positive on {len(chosen)} finding(s)" in r.output
+    assert {fp for fp, st in _statuses(db).items() if st == "false_positive"} == {f.fingerprint for f in chosen}
+    r = _cli(db, "decide", "--rule", rule, "--account", "someone_else", "--status", "open", "--note", "x", "--yes")
+    assert r.exit_code == 0 and "0 finding(s) match" in r.output and "nothing to decide" in r.output
+
+    # The facade: a dry run writes nothing; the decisions hold in the next run.
+    n = len(_decisions(db))
+    preview = api.decide_matching(db, api.FindingFilters(rule=rule), status="acknowledged", note="x", who="t",
+                                  dry_run=True)
+    assert [f.fingerprint for f in preview] == [f.fingerprint for f in chosen] and len(_decisions(db)) == n
+    api.audit(db)
+    assert {f.fingerprint for f in api.findings(db, status="false_positive")} == {f.fingerprint for f in chosen}
+
+
+def _overlap_entry(doc: dict, native_id: str) -> dict:
+    (entry,) = [o for o in doc["overlap"] if any(m["native_id"] == native_id for m in o["memberships"])]
+    return entry
+
+
+def test_not_same_person_holds_across_runs_and_archives(db: str, tmp_path: Path) -> None:
+    from sqlalchemy import delete
+    from sqlalchemy.orm import Session
+
+    from auditor.db import open_engine
+    from auditor.models import Decision
+
+    api.subject_add(db, "Dana Whitfield", profession="mft")
+    api.ingest(db, [DEMO], role="personal", subject="Dana Whitfield")
+    api.ingest(db, [PROFESSIONAL], role="professional", subject="Dana Whitfield")
+    api.audit(db)
+    # A follower of both accounts, known by the same X id on both sides.
+    person_id = "2841177305"
+    overlap_fps = {f.fingerprint for f in api.findings(db, category="dual_relationship") if f.native_id == person_id}
+    assert overlap_fps
+    doc = _json_report(db)
+    entry = _overlap_entry(doc, person_id)
+    key = entry["key"]
+    assert re.fullmatch(r"[0-9a-f]{32}", key) and entry["status"] == "open"
+    assert {o["status"] for o in doc["overlap"]} == {"open"}
+    with pytest.raises(api.UsageError, match="no overlap entry"):
+        api.not_same_person(db, ["0123456789ab"], note="x", who="t")
+
+    # Marked by the fingerprint of one of its findings (what `footprint findings` shows).
+    r = _cli(db, "decide", "--not-same-person", min(overlap_fps)[:12], "--note", "a namesake, not a client",
+             "--who", "consultant")
+    assert r.exit_code == 0, r.output
+    assert key[:12] in r.output and "marked not the same person" in r.output
+    r = _cli(db, "decide", "--not-same-person", key[:12], "--rule", "overlap-certain", "--note", "x")
+    assert r.exit_code == 2
+    # Shown at once, before any new run: the entry and its findings are dismissed.
+    doc = _json_report(db)
+    assert _overlap_entry(doc, person_id)["status"] == "false_positive"
+    assert {f["status"] for f in doc["findings"] if f["fingerprint"] in overlap_fps} == {"false_positive"}
+    assert [o["status"] for o in doc["overlap"]].count("false_positive") == 1
+
+    # A new run, then a newer archive of the personal account: the mark holds.
+    api.audit(db)
+    api.ingest(db, [newer_archive(tmp_path, set(), NEW_RISKY)], subject="Dana Whitfield")
+    api.audit(db)
+    # The mark is the decision on the key, not on a row id or on the findings' fingerprints: with
+    # the findings' own decisions gone (as when a new tier or a roster match changes them), the
+    # next run still dismisses the entry's findings.
+    engine = open_engine(db, create=False)
+    with Session(engine) as s, s.begin():
+        s.execute(delete(Decision).where(Decision.fingerprint.in_(overlap_fps)))
+    engine.dispose()
+    api.audit(db)
+    lines = [f for f in api.findings(db) if f.fingerprint in overlap_fps]
+    assert {(f.status, f.change) for f in lines} == {("false_positive", "unchanged")}
+    doc = _json_report(db)
+    entry = _overlap_entry(doc, person_id)
+    assert entry["key"] == key and entry["status"] == "false_positive"
+    assert {o["status"] for o in doc["overlap"] if o["key"] != key} == {"open"}
+    _, html = api.report(db, fmt="html")
+    assert "Reviewed: not the same person" in html and "a namesake, not a client" in html
+    assert "consultant" in html and f"key {key[:12]}" in html
+
+    # `--status open` undoes it; the next run shows the entry and its findings open again.
+    r = _cli(db, "decide", "--not-same-person", key, "--status", "open", "--note", "checked: it is the client")
+    assert r.exit_code == 0 and "no longer marked" in r.output
+    api.audit(db)
+    assert {f.status for f in api.findings(db) if f.fingerprint in overlap_fps} == {"open"}
+    assert _overlap_entry(_json_report(db), person_id)["status"] == "open"
+
+
+def test_allowlist_is_listed_in_the_html_and_json_reports(db: str) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from auditor.db import open_engine
+    from auditor.models import Content
+
+    api.subject_add(db, "Dana Whitfield", profession="mft")
+    api.ingest(db, [DEMO], role="personal", subject="Dana Whitfield")
+    api.audit(db)
+    assert _json_report(db)["allowlist"] == []
+    target = next(f for f in api.findings(db) if f.item_type == "post")
+    engine = open_engine(db, create=False)
+    with Session(engine) as s:
+        text = s.scalars(select(Content.text).where(Content.native_id == target.native_id)).one()
+    engine.dispose()
+    phrase = " ".join(text.split()[:4])
+    api.allow_add(db, phrase, note="reviewed: fictional composite", who="consultant")
+    api.allow_add(db, "@nobody_matches_this", note="an old colleague", who="dana")
+    api.audit(db)
+    api.allow_add(db, "added later", note="applies from the next audit", who="dana")
+    suppressed = [f for f in api.findings(db) if f.change == "resolved"]
+    assert suppressed
+
+    doc = _json_report(db)
+    assert [(a["kind"], a["value"], a["note"], a["added_by"], a["suppressed"]) for a in doc["allowlist"]] == [
+        ("phrase", phrase, "reviewed: fictional composite", "consultant", len(suppressed)),
+        ("account", "@nobody_matches_this", "an old colleague", "dana", 0),
+        ("phrase", "added later", "applies from the next audit", "dana", None),
+    ]
+    assert all(a["subject"] == "Dana Whitfield" and a["added_at"].endswith("Z") for a in doc["allowlist"])
+
+    _, html = api.report(db, fmt="html")
+    assert "Set aside after review" in html and 'href="#s1-allowlist"' in html
+    for note in ("reviewed: fictional composite", "an old colleague", "applies from the next audit"):
+        assert note in html
+    section = html[html.index('id="s1-allowlist"'):html.index('id="s1-actions"')]
+    assert f'<td class="num">{len(suppressed)}</td>' in section and "from the next audit" in section
