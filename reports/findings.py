@@ -218,6 +218,9 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+_CHUNK = 500
+
+
 def item_identities(
     session: Session, run: AuditRun, subject_ids: Sequence[int]
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -229,26 +232,29 @@ def item_identities(
     from auditor.models import Connection
 
     keys: dict[str, str] = {}
+    wanted: dict[tuple[int, str], list[str]] = {}  # connection findings by (account, native id)
     for fp, account_id, item_type, native_id in session.execute(
         select(FindingRow.fingerprint, FindingRow.account_id, FindingRow.item_type, FindingRow.native_id)
         .where(FindingRow.run_id == run.id, FindingRow.subject_id.in_(subject_ids))
     ):
         if native_id:
             keys[fp] = f"{account_id}:{item_type}:{native_id}"
+            if item_type == "connection" and account_id is not None:
+                wanted.setdefault((account_id, native_id), []).append(fp)
+    # Connections are looked up a chunk of ids at a time: no index leads from a native id alone
+    # to its connection rows, and a join per finding would scan an account's list each time.
     relations: dict[str, str] = {}
-    rows = session.execute(
-        select(FindingRow.fingerprint, Connection.relation)
-        .join(
-            Connection,
-            (Connection.account_id == FindingRow.account_id) & (Connection.native_id == FindingRow.native_id),
-        )
-        .where(
-            FindingRow.run_id == run.id,
-            FindingRow.subject_id.in_(subject_ids),
-            FindingRow.item_type == "connection",
-        )
-        .order_by(Connection.deleted_at.is_not(None), Connection.id)
-    )
-    for fp, relation in rows:
-        relations.setdefault(fp, relation)
+    by_account: dict[int, list[str]] = {}
+    for account_id, native_id in wanted:
+        by_account.setdefault(account_id, []).append(native_id)
+    for account_id, native_ids in by_account.items():
+        for i in range(0, len(native_ids), _CHUNK):
+            rows = session.execute(
+                select(Connection.native_id, Connection.relation)
+                .where(Connection.account_id == account_id, Connection.native_id.in_(native_ids[i:i + _CHUNK]))
+                .order_by(Connection.deleted_at.is_not(None), Connection.id)
+            )
+            for native_id, relation in rows:
+                for fp in wanted[(account_id, native_id)]:
+                    relations.setdefault(fp, relation)
     return keys, relations
