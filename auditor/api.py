@@ -20,6 +20,8 @@ from auditor.models import AuditRun, FindingRow, Subject
 PROFESSIONS = ("counselor", "psychologist", "social-worker", "mft", "other")
 ROLES = ("personal", "professional")
 Notify = Callable[[str], None]
+#: Progress of a long step: (what, done, total or None when unknown).
+StageProgress = Callable[[str, int, "int | None"], None]
 
 
 def _quiet(_: str) -> None:
@@ -183,8 +185,9 @@ class AuditSummary:
 
 def audit(db: str | None, *, subject: str | None = None, rules: Sequence[Path] = (),
           include_messages: bool = False, roster: Path | None = None,
-          engine: Engine | None = None) -> AuditSummary:
-    """Run the analyzer over the subject(s) and store a new audit run.
+          engine: Engine | None = None, progress: StageProgress | None = None) -> AuditSummary:
+    """Run the analyzer over the subject(s) and store a new audit run (`progress(stage, done,
+    total)` is told how far it got).
 
     The roster (CSV) is read before anything is written, held in memory for this audit only,
     and never stored: a bad roster is an input error with the database untouched.
@@ -204,7 +207,9 @@ def audit(db: str | None, *, subject: str | None = None, rules: Sequence[Path] =
     with Session(engine) as s, s.begin():
         subs = _subjects_for_read(s, subject)
         run = run_audit(s, [x.id for x in subs], rule_files=rules, include_messages=include_messages,
-                        roster=clients)
+                        roster=clients, progress=progress)
+        if progress is not None:
+            progress("saving the findings", 0, None)
         rows = s.execute(select(FindingRow.severity, FindingRow.category, func.count())
                          .where(FindingRow.run_id == run.id, FindingRow.change != "resolved",
                                 FindingRow.status.not_in(("false_positive", "remediated", "accepted_risk")))
@@ -244,7 +249,7 @@ def report_format(fmt: str | None, out: Path | None) -> str:
 
 def report(db: str | None, *, subject: str | None = None, run: int | None = None, fmt: str | None = None,
            out: Path | None = None, redact: bool | None = None, auditor: str | None = None,
-           engine: Engine | None = None) -> tuple[str, str | bytes]:
+           engine: Engine | None = None, progress: StageProgress | None = None) -> tuple[str, str | bytes]:
     """Render a report; returns (format, text) and writes it owner-only to `out` when given."""
     from reports.render import FORMATS, redacts_by_default
 
@@ -259,6 +264,8 @@ def report(db: str | None, *, subject: str | None = None, run: int | None = None
     from reports.redact import Redactor
     from reports.render import render, write_report
 
+    if progress is not None:
+        progress(f"writing the {fmt} report", 0, None)
     with Session(engine) as s:
         ids = [x.id for x in _subjects_for_read(s, subject)]
         run_id = _run_for(s, run)
@@ -314,19 +321,24 @@ class ScanResult:
 
 def scan(db: str | None, paths: Sequence[Path] = (), *, personal: Sequence[Path] = (),
          professional: Sequence[Path] = (), role: str | None = None, out: Path | None = None,
-         subject: str | None = None, roster: Path | None = None, notify: Notify = _quiet) -> ScanResult:
-    """One-off audit: ingest every path, audit, and write the report."""
+         subject: str | None = None, roster: Path | None = None, notify: Notify = _quiet,
+         progress: StageProgress | None = None) -> ScanResult:
+    """One-off audit: ingest every path, audit, and write the report (`progress` is told how
+    far each step got: records read, texts analysed)."""
     all_paths = [*paths, *personal, *professional]
     if not all_paths:
         raise UsageError("give at least one archive (PATH, --personal or --professional)")
     roles: list[str | None] = [role] * len(paths) + ["personal"] * len(personal) + \
         ["professional"] * len(professional)
     engine = open_engine(db, create=True)
-    ingested = ingest(db, all_paths, roles=roles, subject=subject, notify=notify, engine=engine)
+    reading = (lambda label, n: progress(f"reading {Path(label).name}", n, None)) if progress else None
+    ingested = ingest(db, all_paths, roles=roles, subject=subject, notify=notify, engine=engine,
+                      progress=reading)
     names = sorted({r.subject for r in ingested})
-    summary = audit(db, subject=names[0] if len(names) == 1 else None, roster=roster, engine=engine)
+    summary = audit(db, subject=names[0] if len(names) == 1 else None, roster=roster, engine=engine,
+                    progress=progress)
     out = out or Path("footprint-report.html")
-    report(db, subject=names[0] if len(names) == 1 else None, out=out, engine=engine)
+    report(db, subject=names[0] if len(names) == 1 else None, out=out, engine=engine, progress=progress)
     return ScanResult(ingested, summary, out)
 
 
@@ -350,7 +362,8 @@ def demo_fixtures() -> Path:
     raise InputError("the demo fixtures are not installed")
 
 
-def demo(out_dir: Path = Path("footprint-demo"), *, notify: Notify = _quiet) -> ScanResult:
+def demo(out_dir: Path = Path("footprint-demo"), *, notify: Notify = _quiet,
+         progress: StageProgress | None = None) -> ScanResult:
     """The whole audit on the bundled fixtures, in its own database and folder."""
     root = demo_fixtures()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -363,7 +376,7 @@ def demo(out_dir: Path = Path("footprint-demo"), *, notify: Notify = _quiet) -> 
     personal = sorted(p for p in root.iterdir() if p.is_dir() and "personal" in p.name)
     professional = sorted(p for p in root.iterdir() if p.is_dir() and "professional" in p.name)
     result = scan(db, personal=personal, professional=professional, subject=DEMO_SUBJECT,
-                  out=out_dir / "report.html", notify=notify)
+                  out=out_dir / "report.html", notify=notify, progress=progress)
     json_path = out_dir / "report.json"
     report(db, subject=DEMO_SUBJECT, out=json_path)
     result.extra_reports.append(json_path)

@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 import typer
 
@@ -145,29 +145,51 @@ def subject_list(db: Db = None) -> None:
 # -- ingest, audit, report -----------------------------------------------------------------------
 
 class _Progress:
-    """A live record counter on stderr for long ingests; silent when stderr is not a terminal."""
+    """Live progress on stderr for long steps; silent when stderr is not a terminal.
+
+    `records(label, n)` counts the records read from an archive; calling it as `(stage, done,
+    total)` shows how far a step (analysing posts, matching people, writing the report) got,
+    with a bar when the total is known. A stage ends when the next one starts.
+    """
 
     def __init__(self) -> None:
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
+        self._current: str | None = None
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         if sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                 TextColumn("{task.completed:,} records"), TimeElapsedColumn(),
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
                                  console=Console(stderr=True), transient=True)
             self._bar.start()
         return self
 
-    def __call__(self, label: str, n: int) -> None:
+    def records(self, label: str, n: int) -> None:
+        self(f"reading {Path(label).name}", n, None, unit="records")
+
+    def __call__(self, stage: str, done: int, total: int | None = None, *, unit: str = "") -> None:
         if self._bar is None:
             return
-        if label not in self._tasks:
-            self._tasks[label] = self._bar.add_task(f"reading {Path(label).name}", total=None)
-        self._bar.update(self._tasks[label], completed=n)
+        if stage != self._current and self._current in self._tasks:
+            # The previous stage is over: show it complete.
+            task = self._tasks[self._current]
+            self._bar.update(task, total=self._bar.tasks[task].completed or 1,
+                             completed=self._bar.tasks[task].completed or 1)
+        self._current = stage
+        count = f"{done:,} of {total:,}" if total else (f"{done:,} {unit}".strip() if done else "")
+        if stage not in self._tasks:
+            self._tasks[stage] = self._bar.add_task(stage, total=total, count=count)
+        self._bar.update(self._tasks[stage], completed=done, total=total, count=count)
 
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
@@ -208,7 +230,7 @@ def ingest(
     """Read platform export archives into the database (one transaction per archive)."""
     with _Progress() as progress:
         results = api.ingest(db, paths, role=role, subject=subject, platform=platform,
-                             include_messages=include_messages, notify=note, progress=progress)
+                             include_messages=include_messages, notify=note, progress=progress.records)
     _print_ingest(results)
 
 
@@ -229,7 +251,9 @@ def audit(
     db: Db = None,
 ) -> None:
     """Run the rules and detectors over the stored data and record an audit run."""
-    summary = api.audit(db, subject=subject, rules=rules or (), include_messages=include_messages, roster=roster)
+    with _Progress() as progress:
+        summary = api.audit(db, subject=subject, rules=rules or (), include_messages=include_messages,
+                            roster=roster, progress=progress)
     _print_summary(summary)
     if api.exceeds(summary, fail_on):
         raise typer.Exit(1)
@@ -250,8 +274,9 @@ def report(
     db: Db = None,
 ) -> None:
     """Render the risk report of an audit run."""
-    fmt_used, text = api.report(db, subject=subject, run=run, fmt=fmt, out=out, redact=redact,
-                                auditor=auditor_name)
+    with _Progress() as progress:
+        fmt_used, text = api.report(db, subject=subject, run=run, fmt=fmt, out=out, redact=redact,
+                                    auditor=auditor_name, progress=progress)
     if out is None:
         typer.echo(text)
     else:
@@ -273,8 +298,9 @@ def scan(
     db: Db = None,
 ) -> None:
     """One-off audit: ingest, audit and report in one go. Works with no network at all."""
-    result = api.scan(db, paths or (), personal=personal or (), professional=professional or (), role=role,
-                      out=out, subject=subject, roster=roster, notify=note)
+    with _Progress() as progress:
+        result = api.scan(db, paths or (), personal=personal or (), professional=professional or (),
+                          role=role, out=out, subject=subject, roster=roster, notify=note, progress=progress)
     _print_ingest(result.ingested)
     _print_summary(result.summary)
     typer.echo(f"wrote the report to {result.report_path}")
@@ -288,7 +314,8 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo database and reports.")] = Path("footprint-demo"),
 ) -> None:
     """Run the whole audit on the bundled fictional therapist's archives (never touches ./footprint.db)."""
-    result = api.demo(out_dir, notify=note)
+    with _Progress() as progress:
+        result = api.demo(out_dir, notify=note, progress=progress)
     _print_ingest(result.ingested)
     _print_summary(result.summary)
     typer.echo(f"wrote {result.report_path} and {', '.join(map(str, result.extra_reports))}")
@@ -306,7 +333,7 @@ def _fetch(db: str | None, kind: str, target: str, role: str | None, subject: st
            limit: int | None, appview: str | None = None) -> None:
     with _Progress() as progress:
         summary = api.fetch(db, kind, target, role=role, subject=subject, limit=limit, appview=appview,
-                            notify=note, progress=lambda n: progress(target, n))
+                            notify=note, progress=lambda n: progress.records(target, n))
     _print_ingest([summary.ingested])
     typer.echo("  fetched: " + (", ".join(f"{n} {k}" for k, n in summary.counts.items()) or "nothing")
                + (" (cut by --limit: nothing marked deleted)" if summary.partial else ""))

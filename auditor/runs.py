@@ -12,7 +12,7 @@ their fingerprints changed (a new tier, a roster match) since the mark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ def previous_run_id(session: Session, subject_id: int, before: int) -> int | Non
 
 def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Sequence[Path] = (),
               include_messages: bool = False, extra_findings: dict[int, list[Finding]] | None = None,
-              parameters: dict[str, Any] | None = None, roster: Roster | None = None) -> AuditRun:
+              parameters: dict[str, Any] | None = None, roster: Roster | None = None,
+              progress: Callable[[str, int, int | None], None] | None = None) -> AuditRun:
     """Analyse every subject (posts, accounts, client overlap), persist one run, return it.
 
     The roster, when given, is only matched in memory: the run records that one was used, and
@@ -54,8 +55,11 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     session.add(run)
     session.flush()
     for sid in subject_ids:
-        result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages)
+        result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages,
+                         progress=progress)
         run.rules_version = result.rules_version
+        if progress is not None:
+            progress("matching people across accounts", 0, None)
         entries, overlap_findings = overlap.compute(session, sid, roster)
         findings = [*result.findings, *overlap_findings, *(extra_findings or {}).get(sid, [])]
         allowed = _allowlist(session, sid)

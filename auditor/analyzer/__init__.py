@@ -7,7 +7,7 @@ and returns the findings. It writes nothing: persisting an audit run is the call
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,9 +38,17 @@ class AnalysisResult:
     detector_ids: tuple[str, ...] = field(default=())
 
 
+#: Progress of a long step: (what, done, total or None).
+Progress = Callable[[str, int, int | None], None]
+#: Texts between two progress calls.
+PROGRESS_EVERY = 2000
+
+
 def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (),
-            include_messages: bool = False) -> AnalysisResult:
-    """Run every active rule and code detector over one subject's non-deleted data."""
+            include_messages: bool = False, progress: Progress | None = None) -> AnalysisResult:
+    """Run every active rule and code detector over one subject's non-deleted data.
+
+    `progress("analysing posts", done, total)` is called every PROGRESS_EVERY texts and at the end."""
     packs = load_packs(rule_files)
     rules = active_rules(packs)
     detectors = discover()
@@ -51,12 +59,19 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
     findings: list[Finding] = []
+    total = ctx.count_texts() if progress is not None else None
+    done = 0
     for item in ctx.texts():
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress("analysing posts", done, total)
+        done += 1
         ref = ItemRef(type=item.kind, platform=item.account.platform, native_id=item.native_id,
                       url=item.url, created_at=item.created_at)
         findings.extend(engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
                                         role=item.account.role, identified=identified[item.account.id],
                                         codes=ctx.codes, context=item.context, visibility=item.visibility))
+    if progress is not None:
+        progress("analysing posts", done, total)
     for detector_cls in detectors:
         findings.extend(detector_cls().run(ctx))
     return AnalysisResult(findings=dedupe(findings), rules_version=rules_version(packs),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from auditor.analyzer.links import find_links
@@ -167,6 +167,19 @@ class AnalysisContext:
             return list(self._by_id)
         return [account_id] if account_id in self._by_id else []
 
+    def _text_filter(self, stmt: Any) -> Any:
+        c = Content
+        stmt = stmt.where(c.account_id.in_(self._account_ids(None)), c.deleted_at.is_(None))
+        if not self.include_messages:
+            stmt = stmt.where(c.kind != "message", or_(c.visibility.is_(None), c.visibility != "direct"))
+        return stmt
+
+    def count_texts(self) -> int:
+        """How many items `texts()` will yield (for progress)."""
+        if not self._account_ids(None):
+            return 0
+        return int(self._session.execute(self._text_filter(select(func.count(Content.id)))).scalar_one())
+
     def texts(self) -> Iterator[TextItem]:
         """Every non-deleted content item of the subject's accounts, streamed.
 
@@ -179,11 +192,9 @@ class AnalysisContext:
         stmt = (
             select(c.account_id, c.kind, c.native_id, c.text, c.url, c.created_at, c.in_reply_to_id,
                    c.in_reply_to, c.visibility, c.mentions, c.place, c.latitude, c.longitude, c.context)
-            .where(c.account_id.in_(ids), c.deleted_at.is_(None))
             .order_by(c.account_id, c.id)
         )
-        if not self.include_messages:
-            stmt = stmt.where(c.kind != "message", or_(c.visibility.is_(None), c.visibility != "direct"))
+        stmt = self._text_filter(stmt)
         for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
             yield TextItem(
                 account=self._by_id[row.account_id], kind=row.kind, native_id=row.native_id,

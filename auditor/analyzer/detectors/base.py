@@ -151,7 +151,7 @@ def _all() -> tuple[tuple[type[Detector], ...], tuple[type[TextDetector], ...]]:
     text = _classes(TextDetector)
     clash = set(whole) & set(text)
     if clash:
-        raise RuntimeError(f"two detectors are named {sorted(clash)[0]!r}")
+        raise RuntimeError(f"two detectors are named {min(clash)!r}")
     ids = [i for cls in [*whole.values(), *text.values()] for i in cls.emitted_ids()]
     if len(ids) != len(set(ids)):
         raise RuntimeError(f"detectors emit overlapping rule ids: {sorted(ids)}")

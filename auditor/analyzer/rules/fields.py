@@ -188,7 +188,7 @@ def escalate_of(value: Any, base: Severity, err: Errors, rid: str) -> tuple[tupl
 def examples_of(value: Any, targets: frozenset[str], err: Errors, rid: str) -> tuple[Example, ...]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise err("'examples' must be an array of tables ([[rules.examples]])", rid)
-    default_kind = "post" if "post" in targets else sorted(targets)[0]
+    default_kind = "post" if "post" in targets else min(targets)
     out: list[Example] = []
     for i, item in enumerate(value, start=1):
         where = f"example {i}"
