@@ -1,6 +1,6 @@
 """Validate the labeled evaluation corpus (dev.jsonl, holdout.jsonl) and print its counts.
 
-Usage:  python tests/data/eval/validate.py [--dir DIR] [--no-dups]
+Usage:  python tests/data/eval/validate.py [--dir DIR] [--no-dups] [--file PATH [--prefix P]]
 
 Checks, per line: JSON object with exactly the documented keys; id pattern and prefix per file
 (d#### in dev, h#### in holdout), unique and consecutive; kind, role, lang, labels from the fixed
@@ -11,6 +11,12 @@ of holdout.jsonl must match the value recorded in README.md.
 
 Prints counts per split: items, positives, hard negatives, plain negatives, multi-label items,
 per label, per kind, per role, per language, hard-negative share, Spanish share.
+
+--file PATH also validates one extra file (e.g. fresh.jsonl) with the same per-line checks and id
+prefix --prefix (default "f"), includes it in the duplicate and near-duplicate scans against dev and
+holdout, and prints its counts separately. The "total" block stays dev + holdout. Without --file the
+behaviour is unchanged.
+
 Exit status 1 on any error. Standard library only (rapidfuzz optional).
 """
 
@@ -139,6 +145,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=Path(__file__).resolve().parent)
     ap.add_argument("--no-dups", action="store_true", help="skip the near-duplicate scan")
+    ap.add_argument("--file", type=Path, default=None,
+                    help="also validate this extra file (same checks, counts printed separately)")
+    ap.add_argument("--prefix", default="f", help="id prefix for --file (default: f)")
     args = ap.parse_args()
 
     errors: list[str] = []
@@ -152,6 +161,20 @@ def main() -> int:
         rows, errs = load(path, prefix)
         splits[fname] = rows
         errors += errs
+
+    extra_name: str | None = None
+    if args.file is not None:
+        if not args.file.is_file():
+            errors.append(f"missing {args.file}")
+        else:
+            extra_name = args.file.name
+            if extra_name in splits:
+                errors.append(f"--file {args.file} is one of the default splits")
+                extra_name = None
+            else:
+                rows, errs = load(args.file, args.prefix)
+                splits[extra_name] = rows
+                errors += errs
 
     seen: dict[str, str] = {}
     for fname, rows in splits.items():
@@ -189,10 +212,13 @@ def main() -> int:
             elif m.group(1) != digest:
                 errors.append(f"holdout.jsonl changed: README records {m.group(1)}")
 
-    for fname, rows in splits.items():
+    base = {k: v for k, v in splits.items() if k != extra_name}
+    for fname, rows in base.items():
         summary(fname, rows)
-    if len(splits) == 2:
-        summary("total", [r for rows in splits.values() for r in rows])
+    if len(base) == 2:
+        summary("total", [r for rows in base.values() for r in rows])
+    if extra_name is not None:
+        summary(extra_name, splits[extra_name])
 
     for w in warnings:
         print(f"WARNING {w}")
