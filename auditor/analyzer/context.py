@@ -180,8 +180,9 @@ class AnalysisContext:
             return 0
         return int(self._session.execute(self._text_filter(select(func.count(Content.id)))).scalar_one())
 
-    def texts(self) -> Iterator[TextItem]:
-        """Every non-deleted content item of the subject's accounts, streamed.
+    def texts(self, *, located: bool = False) -> Iterator[TextItem]:
+        """Every non-deleted content item of the subject's accounts, streamed (with `located`,
+        only those that carry a place or coordinates).
 
         Messages (kind "message" or visibility "direct") only with `include_messages`.
         """
@@ -195,6 +196,8 @@ class AnalysisContext:
             .order_by(c.account_id, c.id)
         )
         stmt = self._text_filter(stmt)
+        if located:
+            stmt = stmt.where(or_(c.place.is_not(None), c.latitude.is_not(None)))
         for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
             yield TextItem(
                 account=self._by_id[row.account_id], kind=row.kind, native_id=row.native_id,

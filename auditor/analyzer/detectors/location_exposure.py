@@ -59,7 +59,7 @@ class LocationExposure(Detector):
         visible = {a.id: a for a in ctx.accounts if _clients_can_see(ctx, a)}
         if not visible:
             return
-        items = [t for t in ctx.texts() if t.account.id in visible and (t.place or t.latitude is not None)]
+        items = [t for t in ctx.texts(located=True) if t.account.id in visible and (t.place or t.latitude is not None)]
         media = [m for m in ctx.media() if m.account_id in visible and m.latitude is not None and m.longitude is not None]
         homes = _likely_homes(items, media)
         for item in items:
