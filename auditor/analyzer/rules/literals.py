@@ -59,22 +59,55 @@ def _exact(item: tuple[Any, Any]) -> set[str] | None:
     return value
 
 
+def _class_chars(items: Any, *, strict: bool) -> set[str] | None:
+    r"""The characters a small class `[...]` matches (lower case), or None. Whitespace counts
+    as " ": anywhere in the class, or with `strict` only as the whole class (`[\s]`), and
+    `strict` refuses characters whose lower case is two (the engine searches char by char)."""
+    chars: set[str] = set()
+    for sub_op, sub_av in items:
+        if sub_op is C.LITERAL:
+            chars.add(chr(sub_av).lower())
+        elif sub_op is C.RANGE and sub_av[1] - sub_av[0] < 32:
+            chars.update(chr(c).lower() for c in range(sub_av[0], sub_av[1] + 1))
+        elif sub_op is C.CATEGORY and sub_av in _WHITESPACE and (not strict or len(items) == 1):
+            chars.add(" ")
+        else:
+            return None  # NEGATE, other categories, wide ranges
+    if strict and any(len(c) != 1 for c in chars):
+        return None
+    return chars
+
+
+def _repeated(inner: set[str], lo: int, hi: int) -> set[str] | None:
+    """The strings of `inner` repeated lo..hi times, if few enough."""
+    out: set[str] = set()
+    for n in range(lo, hi + 1):
+        got = _product([inner] * n)
+        if got is None:
+            return None
+        out |= got
+    return out if len(out) <= _MAX_EXACT else None
+
+
+def _alternatives(alternatives: Any, seq: Any) -> set[str] | None:
+    """The union of `seq` over a branch's alternatives, if every one is exact and few."""
+    out: set[str] = set()
+    for alt in alternatives:
+        e = seq(list(alt))
+        if e is None:
+            return None
+        out |= e
+        if len(out) > _MAX_EXACT:
+            return None
+    return out
+
+
 def _exact_uncached(item: tuple[Any, Any]) -> set[str] | None:
     op, av = item
     if op is C.LITERAL:
         return {chr(av).lower()}
     if op is C.IN:
-        chars: set[str] = set()
-        for sub_op, sub_av in av:
-            if sub_op is C.LITERAL:
-                chars.add(chr(sub_av).lower())
-            elif sub_op is C.RANGE and sub_av[1] - sub_av[0] < 32:
-                chars.update(chr(c).lower() for c in range(sub_av[0], sub_av[1] + 1))
-            elif sub_op is C.CATEGORY and sub_av in _WHITESPACE:
-                chars.add(" ")
-            else:
-                return None
-        return chars
+        return _class_chars(av, strict=False)
     if op is C.CATEGORY and av in _WHITESPACE:
         return {" "}
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
@@ -85,13 +118,7 @@ def _exact_uncached(item: tuple[Any, Any]) -> set[str] | None:
         if hi is not C.MAXREPEAT and hi <= 4 and lo >= 1:
             inner = _seq_exact(list(body))
             if inner is not None:
-                repeated: set[str] = set()
-                for n in range(lo, hi + 1):
-                    got = _product([inner] * n)
-                    if got is None:
-                        return None
-                    repeated |= got
-                return repeated if len(repeated) <= _MAX_EXACT else None
+                return _repeated(inner, lo, hi)
         if lo == 0 and hi == 1:
             inner = _seq_exact(list(body))
             if inner is not None and len(inner) < _MAX_EXACT:
@@ -100,15 +127,7 @@ def _exact_uncached(item: tuple[Any, Any]) -> set[str] | None:
     if op is C.SUBPATTERN:
         return _seq_exact(list(av[-1]))
     if op is C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            e = _seq_exact(list(alt))
-            if e is None:
-                return None
-            out |= e
-            if len(out) > _MAX_EXACT:
-                return None
-        return out
+        return _alternatives(av[1], _seq_exact)
     if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
         return {""}
     return None
@@ -330,52 +349,27 @@ _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
 
 
 def _strict_exact(item: tuple[Any, Any]) -> set[str] | None:
-    """Like `_exact`, but only characters the pattern names: no whitespace stand-ins, and no
-    character whose lower case is two (the engine's search is one character per character)."""
+    r"""Like `_exact`, but only characters the pattern names: no whitespace stand-ins for
+    `\s+`, and no character whose lower case is two (the engine's search is one character per
+    character). A lone `\s` is " ": the engine's search reads " " as one whitespace character."""
     op, av = item
     if op is C.LITERAL:
         low = chr(av).lower()
         return {low} if len(low) == 1 else None
     if op is C.IN:
-        chars: set[str] = set()
-        for sub_op, sub_av in av:
-            if sub_op is C.LITERAL:
-                chars.add(chr(sub_av).lower())
-            elif sub_op is C.RANGE and sub_av[1] - sub_av[0] < 32:
-                chars.update(chr(c).lower() for c in range(sub_av[0], sub_av[1] + 1))
-            elif sub_op is C.CATEGORY and sub_av in _WHITESPACE and len(av) == 1:
-                chars.add(" ")  # `[\s]`: one whitespace character, as the engine searches it
-            else:
-                return None  # NEGATE, other categories, wide ranges, whitespace among others
-        return chars if all(len(c) == 1 for c in chars) else None
+        return _class_chars(av, strict=True)
     if op is C.CATEGORY and av in _WHITESPACE:
-        return {" "}  # one whitespace character: the engine's search reads " " as `\s`
+        return {" "}
     if op in _REPEATS:
         lo, hi, body = av
         if hi is C.MAXREPEAT or hi > 4:
             return None
         inner = _strict_seq(list(body))
-        if inner is None:
-            return None
-        out: set[str] = set()
-        for n in range(lo, hi + 1):
-            got = _product([inner] * n)
-            if got is None:
-                return None
-            out |= got
-        return out
+        return None if inner is None else _repeated(inner, lo, hi)
     if op is C.SUBPATTERN:
         return _strict_seq(list(av[-1]))
     if op is C.BRANCH:
-        union: set[str] = set()
-        for alt in av[1]:
-            e = _strict_seq(list(alt))
-            if e is None:
-                return None
-            union |= e
-            if len(union) > _MAX_EXACT:
-                return None
-        return union
+        return _alternatives(av[1], _strict_seq)
     if op in _ZERO_WIDTH:
         return {""}
     return None
