@@ -21,14 +21,13 @@ Meta's "Download Your Information" JSON has the same quirks on every platform
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
 from auditor.errors import MalformedArchive, UnrecognizedArchive
 from auditor.records import ContentRecord, CoverageRecord, InteractionRecord, Person, Record
@@ -80,37 +79,16 @@ def _repair(value: Any, depth: int, max_depth: int) -> Any:
 
 # -- reading JSON members ----------------------------------------------------------------------
 
-_BOM = b"\xef\xbb\xbf"
-
-
-def _open_json(source: Source, name: str) -> IO[bytes]:
-    """A member stream with a UTF-8 BOM dropped (ijson rejects one; a follower-audit project's
-    Facebook fixture set has a file that starts with one, export-formats.md §2.1)."""
-    fh = source.open_member(name)
-    if isinstance(fh, io.BufferedReader) and fh.peek(3)[:3] == _BOM:
-        fh.read(3)
-    return fh
-
-
 @contextmanager
-def _reading(source: Source, name: str) -> Iterator[IO[bytes]]:
-    """Open a member for ijson; malformed JSON, invalid UTF-8 and too-deep nesting become a
-    `MalformedArchive` that names the member."""
-    import ijson
-
-    with _open_json(source, name) as fh:
-        try:
-            yield fh
-        except ijson.JSONError as exc:  # IncompleteJSONError (truncated files) included
-            first = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-            raise MalformedArchive(f"{name} is not valid JSON ({first})",
-                                   path=source.label) from None
-        except UnicodeDecodeError as exc:
-            raise MalformedArchive(f"{name} is not valid UTF-8 (byte {exc.start})",
-                                   path=source.label) from None
-        except _TooDeep:
-            raise MalformedArchive(f"{name} nests deeper than {source.limits.max_depth} levels",
-                                   path=source.label) from None
+def _repairing(source: Source, name: str) -> Iterator[None]:
+    """Repairing a member's values nests no deeper than the cap: past it, a `MalformedArchive`
+    that names the member. (`json_events` opens the member, drops a byte-order mark and turns
+    malformed JSON and invalid UTF-8 into the same error itself.)"""
+    try:
+        yield
+    except _TooDeep:
+        raise MalformedArchive(f"{name} nests deeper than {source.limits.max_depth} levels",
+                               path=source.label) from None
 
 
 def load_meta_json(source: Source, name: str) -> Any:
@@ -137,7 +115,7 @@ def root_array(source: Source, name: str) -> RootArray | None:
     None when the member holds no list at all (a profile object, say).
     """
     # json_events, not ijson.parse: it caps depth and record size before building anything.
-    with _reading(source, name):
+    with _repairing(source, name):
         for prefix, event, _value in json_events(source, name):
             if prefix == "" and event == "start_array":
                 return RootArray(None)
@@ -156,7 +134,7 @@ def iter_array(source: Source, name: str, where: RootArray | None = None) -> Ite
             return
     prefix = f"{where.key}.item" if where.key else "item"
     depth = source.limits.max_depth
-    with _reading(source, name):
+    with _repairing(source, name):
         for at, event, value in json_events(source, name, records={prefix}):
             if at == prefix and event not in ("start_map", "start_array", "end_map", "end_array", "map_key"):
                 yield _repair(value, 1, depth)  # a record, or a scalar item
@@ -167,7 +145,7 @@ def iter_prefixes(source: Source, name: str, *prefixes: str) -> Iterator[tuple[s
     (a message file's `participants.item` and `messages.item`)."""
     wanted = set(prefixes)
     depth = source.limits.max_depth
-    with _reading(source, name):
+    with _repairing(source, name):
         for at, event, value in json_events(source, name, records=wanted):
             if at in wanted and event not in ("start_map", "start_array", "end_map", "end_array", "map_key"):
                 yield at, _repair(value, 1, depth)  # a record, or a scalar item
