@@ -98,6 +98,12 @@ def subject_codes(profession: str | None, covered_entity: bool | None) -> tuple[
         return tuple(codes_for(None, covered_entity))
 
 
+#: What the HTML shows at most, per subject: findings per category, fix-it steps, overlap entries.
+HTML_PER_CATEGORY = 250
+HTML_ACTIONS = 250
+HTML_OVERLAP = 500
+
+
 def build_report(
     session: Session,
     *,
@@ -185,7 +191,17 @@ def _section(
     accounts = tuple(a for a in all_accounts if a.subject == subject.name)
     summary = summarize(findings)
     band, band_label = risk_band(summary.risk_score)
-    shown = {f.fingerprint: f.anchor for f in findings}
+    # The HTML shows the highest-ranked findings of each category, fix-it steps and overlap
+    # entries up to a limit, so that a footprint with thousands of findings still opens in a
+    # browser; the JSON and CSV reports list everything.
+    categories = tuple(
+        replace(g, findings=g.findings[:HTML_PER_CATEGORY], hidden=max(0, len(g.findings) - HTML_PER_CATEGORY))
+        for g in _categories(findings)
+    )
+    shown = {f.fingerprint: f.anchor for g in categories for f in g.findings}
+    anchors = frozenset(shown.values())
+    actions = build_actions(findings, item_keys, relations)
+    overlap = [o for o in all_overlap if o.subject in (None, subject.name)]
     return SubjectSection(
         subject=view,
         anchor=anchor,
@@ -193,13 +209,16 @@ def _section(
         band=band,
         band_label=band_label,
         accounts=accounts,
-        actions=build_actions(findings, item_keys, relations),
-        categories=_categories(findings),
+        actions=tuple(replace(a, findings=tuple(x for x in a.findings if x in anchors))
+                      for a in actions[:HTML_ACTIONS]),
+        actions_hidden=max(0, len(actions) - HTML_ACTIONS),
+        categories=categories,
         overlap=tuple(
             replace(o, anchors=tuple(shown[fp] for fp in o.fingerprints if fp in shown))
-            for o in all_overlap
-            if o.subject in (None, subject.name)
+            for o in overlap[:HTML_OVERLAP]
         ),
+        overlap_hidden=max(0, len(overlap) - HTML_OVERLAP),
+        shown=anchors,
         timeline=charts.timeline(anchor, findings),
         account_chart=charts.per_account(anchor, accounts, findings),
         changes=changes_since_last_review(session, run, subject.id, findings),

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from auditor.errors import InputError
 from auditor.findings import CATEGORIES, SEVERITIES
-from auditor.models import Account, AuditRun, Decision, FindingRow
-from auditor.triage import STATUSES
+from auditor.models import Account, AuditRun, FindingRow
+from auditor.triage import STATUSES, decisions_since
 from reports.accounts import account_label
 from reports.dates import iso, readable
 from reports.guidance import locate, platform_label
@@ -65,18 +64,6 @@ def finding_views(
 def sort_key(f: FindingView) -> tuple[int, float, str, str]:
     """Most severe first, then most certain; the fingerprint breaks ties for stable output."""
     return (-SEVERITY_RANK[f.severity], -f.score, f.fingerprint, f.subject)
-
-
-def decisions_since(
-    session: Session, subject_ids: Sequence[int], since: datetime
-) -> dict[tuple[int, str], str]:
-    """The newest decision per (subject, fingerprint) taken after the run started."""
-    rows = session.scalars(
-        select(Decision)
-        .where(Decision.subject_id.in_(subject_ids), Decision.decided_at > since)
-        .order_by(Decision.decided_at, Decision.id)
-    )
-    return {(d.subject_id, d.fingerprint): d.status for d in rows}
 
 
 def finding_view(

@@ -188,6 +188,8 @@ class CategoryGroup:
     key: str
     title: str
     findings: tuple[FindingView, ...]
+    #: How many more of the category the HTML leaves out (the lowest ranked; JSON and CSV list all).
+    hidden: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +451,11 @@ class SubjectSection:
     covered_entity: bool | None
     #: The subject's allowlist: what was set aside and why (HTML, near "since the last review").
     allowlist: tuple[AllowView, ...] = ()
+    #: Fix-it steps and overlap entries past the HTML's limits (see reports/build.py).
+    actions_hidden: int = 0
+    overlap_hidden: int = 0
+    #: The anchors of the findings the HTML shows: links to any other would lead nowhere.
+    shown: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
