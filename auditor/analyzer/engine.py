@@ -232,21 +232,14 @@ def _word_index(keywords: dict[str, frozenset[int]], anchors: dict[str, set[int]
 
 
 def _keyword_index(rules: Sequence[Rule]) -> dict[str, frozenset[int]]:
-    """Lower-cased keyword → rules. A keyword also selects the rules of every keyword it
-    contains ("clients" selects the rules of "client"), because the alternation reports only
-    one keyword per start position, and the longest one wins."""
+    """Lower-cased keyword → the rules (then detectors) it selects. A keyword inside another
+    one's match is found at its own position by the pass, and one that starts where a longer
+    word starts is one of that word's prefixes (`_word_index`)."""
     direct: dict[str, set[int]] = {}
     for i, rule in enumerate(rules):
         for kw in rule.prefilter or rule.keywords:
             direct.setdefault(kw.lower(), set()).add(i)
-    closed: dict[str, frozenset[int]] = {}
-    for kw, own in direct.items():
-        selected = set(own)
-        for other, idx in direct.items():
-            if other != kw and other in kw:
-                selected |= idx
-        closed[kw] = frozenset(selected)
-    return closed
+    return {kw: frozenset(idx) for kw, idx in direct.items()}
 
 
 # -- one rule on one text --------------------------------------------------------------------

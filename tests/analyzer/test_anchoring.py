@@ -123,3 +123,17 @@ def test_whitespace_in_a_keyword_matches_any_whitespace():
     for text in ("my client", "MY\nclient", "my\u00a0client", "my\tCLIENT"):
         assert engine.candidates(text) == {0}, repr(text)
         assert len(engine.scan(text)) == 1, repr(text)
+
+
+def test_candidates_are_exactly_the_rules_whose_keywords_occur():
+    """The pass selects a rule when, and only when, one of its keywords occurs in the text
+    (case aside, any whitespace for a space), wherever the keywords overlap."""
+    engine = default_engine()
+    units = engine._units
+    rng = random.Random(2)
+    texts = [fold(t) for t in DEV_TEXTS[:300]]
+    texts += ["".join(rng.choice(t) for _ in range(40)) + " " + t for t in texts[:50]]  # shuffled noise
+    for text in texts:
+        plain = re.sub(r"\s", " ", text.lower())
+        expected = {i for i, unit in enumerate(units) if any(k.lower() in plain for k in unit.prefilter or unit.keywords)}
+        assert engine.candidates(text) == expected, text
