@@ -36,16 +36,25 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NON_LETTERS = re.compile(r"[^a-z]+")
 
 
-@lru_cache(maxsize=1 << 18)
+#: Per-string caches: names repeat (the Marias of a list), handles mostly do not; a bound keeps
+#: a million distinct strings from staying in memory.
+CACHE = 1 << 14
+
+
 def fold(text: str) -> str:
     """Lower-case, without diacritics or compatibility forms: "María Ødegård" → "maria odegard"."""
     if text.isascii():
         return text.lower()
+    return _fold(text)
+
+
+@lru_cache(maxsize=CACHE)
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_SPECIAL)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=CACHE)
 def tokens(name: str | None) -> tuple[str, ...]:
     """The words of a display or full name, folded, in reading order ("Gonzalez, Maria" is
     read "maria gonzalez"); honorifics, credentials and digits dropped."""
@@ -72,14 +81,16 @@ def compact(text: str | None) -> str:
     return "".join(_NON_LETTERS.split(fold(text)))
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=CACHE)
 def handle_tokens(handle: str | None) -> tuple[str, ...]:
     """A handle's words where separators, digits or camel case mark them ("Maria_Gonzalez88",
     "mariaGonzalez"); a run-together handle ("mariagonzalez") stays one word: see `split_compact`."""
     if not handle:
         return ()
     bare = handle.strip().lstrip("@").split("@", 1)[0]  # "maria@mastodon.social" → "maria"
-    return tuple(w for w in _NON_LETTERS.split(fold(_CAMEL.sub(" ", bare))) if w)
+    if bare.lower() != bare:  # camel case marks words ("mariaGonzalez")
+        bare = _CAMEL.sub(" ", bare)
+    return tuple(w for w in _NON_LETTERS.split(fold(bare)) if w)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,14 +141,14 @@ def first_names() -> NameTable:
 
 
 def is_first_name(word: str) -> bool:
-    return word in first_names()
+    return word in first_names().counts
 
 
 def is_surname(word: str) -> bool:
-    return word in surnames()
+    return word in surnames().counts
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=CACHE)
 def first_last(words: tuple[str, ...]) -> tuple[str, str] | None:
     """(first name, surname) of a name's words, middle names dropped; None for a single word.
 
@@ -147,7 +158,8 @@ def first_last(words: tuple[str, ...]) -> tuple[str, str] | None:
     if len(words) < 2:
         return None
     first, last = words[0], words[-1]
-    if first in first_names() and last in surnames() and (last not in first_names() or first not in surnames()):
+    fn, sn = first_names().counts, surnames().counts
+    if first in fn and last in sn and (last not in fn or first not in sn):
         return first, last  # plainly first name + surname: no need to weigh the other order
     if len(first) > 1 and len(last) > 1:
         forward = _order_score(first, last)
@@ -181,15 +193,27 @@ def split_compact(text: str) -> tuple[tuple[str, str], ...]:
     most plausible first: "mariagonzalez" → [("maria", "gonzalez")]. Empty when none reads."""
     out: list[tuple[float, str, str]] = []
     f, s = first_names(), surnames()
+    fn, sn = f.counts, s.counts
     n = len(text)
     for i in range(2, n - 1):
         a, b = text[:i], text[i:]
-        if a in f and b in s:
+        a_first = a in fn
+        if a_first and b in sn:
             out.append((math.log(f.count(a)) + math.log(s.count(b)), a, b))
-        if a in s and b in f and a not in f:
+        if not a_first and a in sn and b in fn:
             out.append((math.log(s.count(a)) + math.log(f.count(b)) - 1.0, b, a))
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
     return tuple((a, b) for _, a, b in out)
+
+
+def has_split(text: str) -> bool:
+    """Whether `split_compact(text)` finds any reading (without ranking them)."""
+    fn, sn = first_names().counts, surnames().counts
+    for i in range(2, len(text) - 1):
+        a, b = text[:i], text[i:]
+        if (a in fn and b in sn) or (a in sn and b in fn):
+            return True
+    return False
 
 
 def commonness_weight(expected: float) -> float:

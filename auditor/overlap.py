@@ -28,15 +28,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from auditor.codes import resolve
-from auditor.findings import Contribution, Finding, ItemRef, Severity
+from auditor.findings import Citation, Contribution, Finding, ItemRef, Severity
 from auditor.identity import (
     LIKELY_AT,
+    NO_SIDES,
     PERSONAL,
     POSSIBLE_AT,
     PROFESSIONAL,
@@ -165,10 +167,10 @@ def list_coverage(session: Session, subject_id: int) -> list[ListCoverage]:
     """How much of each connection list of the subject's accounts names a person (a handle or a
     name) after resolution: X follower lists hold ids only, and mentions, replies and DMs name
     some of them."""
-    from auditor.identity import build_nodes, coverage
+    from auditor.identity import people
 
     inputs = load(session, subject_id)
-    return coverage(build_nodes(inputs.sightings, {a.id: a for a in inputs.accounts}))
+    return people(inputs.sightings, {a.id: a for a in inputs.accounts})[1]
 
 
 # -- computing ---------------------------------------------------------------------------------
@@ -281,7 +283,7 @@ def _drop_self(res: Resolution, self_names: Sequence[str]) -> None:
     own = {" ".join(nm.tokens(n)) for n in self_names if len(nm.tokens(n)) >= 2}
     for node in res.nodes:
         if node.by_name_only and any(" ".join(nm.tokens(n)) in own for n in node.names):
-            node.sides.clear()
+            node.sides = NO_SIDES
     res.certain = [i for i in res.certain if res.nodes[i].sides]
     res.matches = [m for m in res.matches if res.nodes[m.a].sides and res.nodes[m.b].sides]
 
@@ -564,9 +566,15 @@ def _finding(rule: str, d: _Draft, node: Node, others: list[Node], level: str, r
         rule_id=rule, category="dual_relationship", severity=sev, score=round(d.confidence, 4),
         message=message, item=ItemRef("connection", node.platform, node.native_id or node.handle, url, created),
         account_id=acc.id if acc.id >= 0 else None, excerpt=excerpt, spans=(),
-        contributions=tuple(contributions), citations=resolve(cites, list(codes)),
+        contributions=tuple(contributions), citations=_citations(tuple(cites), tuple(codes)),
         remediation=d.remediation, identity=node.key, tags=("overlap",),
     )
+
+
+@lru_cache(maxsize=64)
+def _citations(cites: tuple[str, ...], codes: tuple[str, ...]) -> tuple[Citation, ...]:
+    """The same few citations for thousands of findings: resolved once."""
+    return resolve(cites, list(codes))
 
 
 def _relation_words(s: Sighting) -> str:

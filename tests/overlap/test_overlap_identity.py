@@ -66,6 +66,22 @@ def test_x_ids_are_named_by_mentions_and_dm_participants() -> None:
     assert len(nodes) == 1 and nodes[0].handle == "ana_b" and nodes[0].key == "id:5"
 
 
+def test_bare_x_ids_make_no_node_unless_on_both_sides() -> None:
+    """An id nothing names, on one side only, can never match: counted, not kept; the same id
+    on both sides is a certain overlap, its rows given back exactly as they came."""
+    accounts = [SubjectAccount(1, "twitter", "me", "personal", None),
+                SubjectAccount(2, "twitter", "pro", "professional", None)]
+    intent = "https://twitter.com/intent/user?user_id="
+    rows = [Sighting(1, "twitter", "follower", "", "id:5", "5", url=intent + "5"),
+            Sighting(1, "twitter", "follower", "", "id:6", "6", url=intent + "6"),
+            Sighting(2, "twitter", "follower", "", "id:5", "5", url=intent + "5")]
+    nodes, cov = identity.people(rows, {a.id: a for a in accounts})
+    assert [n.native_ids for n in nodes] == [("5",)]
+    assert nodes[0].sightings == [rows[0], rows[2]]
+    assert {(c.account_id, c.total, c.resolved) for c in cov} == {(1, 2, 0), (2, 1, 0)}
+    assert [e.tier for e in overlap.compute_from(accounts, rows).entries] == ["certain"]
+
+
 def test_the_subjects_own_accounts_are_not_people() -> None:
     accounts = [SubjectAccount(1, "instagram", "dana.p", "personal", False, "dana.p"),
                 SubjectAccount(2, "instagram", "dana.pro", "professional", False, "dana.pro")]
