@@ -76,6 +76,13 @@ class Engine:
                 for word in starts:
                     anchor_words.setdefault(word, set()).add(len(self._anchors))
                 self._anchors.append((i, k))
+        # Per rule: each pattern's anchor id (None: not anchored), and whether any pattern is
+        # unanchored (the rule must then run whatever the pass found).
+        self._rule_anchors: list[tuple[int | None, ...]] = [
+            tuple(self._pattern_anchor.get((i, k)) for k in range(len(rule.patterns)))
+            for i, rule in enumerate(self.rules)
+        ]
+        self._rule_open: list[bool] = [None in ids for ids in self._rule_anchors]
         self._words = _word_index(self._keyword_rules, anchor_words)
         # One regex over every keyword and start literal, factored as a trie: about one failed
         # attempt per character between hits (trie.py).
@@ -128,13 +135,13 @@ class Engine:
             found &= self._by_kind.get(kind, frozenset())
         return found, positions
 
-    def _starts(self, i: int, positions: dict[int, list[int]]) -> list[list[int] | None]:
-        """Per pattern of rule `i`: where it may start (None: anywhere, it has no anchor)."""
-        out: list[list[int] | None] = []
-        for k in range(len(self.rules[i].patterns)):
-            anchor = self._pattern_anchor.get((i, k))
-            out.append(None if anchor is None else positions.get(anchor, []))
-        return out
+    def _starts(self, i: int, positions: dict[int, list[int]]) -> list[list[int] | None] | None:
+        """Per pattern of rule `i`: where it may start (None: anywhere, it has no anchor); None
+        for the whole rule when every pattern is anchored and none of their literals occurs."""
+        ids = self._rule_anchors[i]
+        if not self._rule_open[i] and not any(a in positions for a in ids):
+            return None
+        return [None if a is None else positions.get(a, _NOWHERE) for a in ids]
 
     def scan(self, text: str, kind: str = "post", *, context: str | None = None,
              stats: ScanStats | None = None) -> list[Hit]:
@@ -156,7 +163,10 @@ class Engine:
         n_rules = len(self.rules)
         for i in chosen:
             if i < n_rules:
-                hit = evaluate(self.rules[i], folded, stats, self._starts(i, positions))
+                starts = self._starts(i, positions)
+                if starts is None:
+                    continue  # no pattern of the rule can match: none of their start literals occurs
+                hit = evaluate(self.rules[i], folded, stats, starts)
             else:
                 hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
             if hit is not None:
@@ -194,6 +204,8 @@ def _apply_supersedes(hits: list[Hit]) -> list[Hit]:
 _SPACES = {ord(c): " " for c in "\t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003"
            "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
 
+
+_NOWHERE: list[int] = []
 
 #: A pattern with more start literals than this (`[A-Z][a-z]+` has 676) is run over the text.
 _MAX_ANCHOR_WORDS = 256
@@ -278,7 +290,12 @@ def evaluate(rule: Rule, text: str, stats: ScanStats | None = None,
     matches: list[tuple[int, int, Pattern]] = []
     for k, pattern in enumerate(rule.patterns):
         at = None if starts is None else starts[k]
-        found = pattern.regex.finditer(text) if at is None else _anchored(pattern.regex, text, at)
+        if at is None:
+            found: Iterable[re.Match[str]] = pattern.regex.finditer(text)
+        elif at:
+            found = _anchored(pattern.regex, text, at)
+        else:
+            continue  # anchored, and none of its start literals occurs
         for m in found:
             start, end = _evidence_span(m)
             if start < end:
