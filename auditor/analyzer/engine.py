@@ -2,13 +2,16 @@
 
 1. **The pass.** Every rule's keywords, the keywords of the per-text code detectors and the
    start literals of the rules' patterns (rules/literals.py `start_literals`) are compiled into
-   one trie-shaped regex, searched in the lower-cased text; it reports every position where any
-   of them starts (overlapping ones included; a space in a word matches any whitespace). The
+   one trie-shaped regex with the gate words of the rest, searched in the lower-cased text; it
+   reports every position where any of them starts (overlapping ones included; a space in a
+   word matches any whitespace). The
    keywords found select the candidates: a rule without a keyword in the text never runs a
    pattern. The start literals found say where each pattern can begin.
 2. **Patterns.** A candidate's patterns give the evidence spans. A pattern with start literals
    is tried only at the positions where one of them occurs (what `finditer` would find, without
-   trying a long alternation at every character); the others search the text. Match-scope
+   trying a long alternation at every character); a pattern without them but with a word every
+   match must contain (a gate, `_gate`) searches the text only when the pass found that word;
+   the others search the text. Match-scope
    negatives drop matches they overlap; a text-scope negative drops the rule for the item. A
    text detector (detectors/base.py `TextDetector`) runs its own logic instead, on the text and
    on the text the item answers (`context`: the review a reply is to).
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
 from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_adjustment
-from auditor.analyzer.rules.literals import start_literals
+from auditor.analyzer.rules.literals import required_literals, start_literals
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
 from auditor.analyzer.scoring import clamp, to_decimal
 from auditor.analyzer.textfold import fold
@@ -65,19 +68,29 @@ class Engine:
         # Where each rule's patterns can start (literals.py `start_literals`): a pattern with
         # start literals is tried only where one of them occurs, found by the same pass.
         self._anchors: list[tuple[int, int]] = []  # anchor id → (rule index, pattern index)
+        self._gated: list[tuple[int, int]] = []    # -1 - gate id → (rule index, pattern index)
         self._pattern_anchor: dict[tuple[int, int], int] = {}
         anchor_words: dict[str, set[int]] = {}
         for i, rule in enumerate(self.rules):
             for k, pattern in enumerate(rule.patterns):
                 starts = _anchorable(pattern.regex)
-                if starts is None:
+                if starts is not None:
+                    self._pattern_anchor[(i, k)] = len(self._anchors)
+                    for word in starts:
+                        anchor_words.setdefault(word, set()).add(len(self._anchors))
+                    self._anchors.append((i, k))
                     continue
-                self._pattern_anchor[(i, k)] = len(self._anchors)
-                for word in starts:
-                    anchor_words.setdefault(word, set()).add(len(self._anchors))
-                self._anchors.append((i, k))
-        # Per rule: each pattern's anchor id (None: not anchored), and whether any pattern is
-        # unanchored (the rule must then run whatever the pass found).
+                # Not anchorable: gated instead, when some word every match contains is known
+                # (a gate has a negative id; the pass notes only whether it occurs).
+                needed = _gate(pattern.regex)
+                if needed is not None:
+                    gate = -1 - len(self._gated)
+                    self._pattern_anchor[(i, k)] = gate
+                    for word in needed:
+                        anchor_words.setdefault(word, set()).add(gate)
+                    self._gated.append((i, k))
+        # Per rule: each pattern's anchor or gate id (None: neither), and whether any pattern is
+        # neither (the rule must then run whatever the pass found).
         self._rule_anchors: list[tuple[int | None, ...]] = [
             tuple(self._pattern_anchor.get((i, k)) for k in range(len(rule.patterns)))
             for i, rule in enumerate(self.rules)
@@ -141,7 +154,15 @@ class Engine:
         ids = self._rule_anchors[i]
         if not self._rule_open[i] and not any(a in positions for a in ids):
             return None
-        return [None if a is None else positions.get(a, _NOWHERE) for a in ids]
+        out: list[list[int] | None] = []
+        for a in ids:
+            if a is None:
+                out.append(None)
+            elif a < 0:  # gated: searched over the text if its word occurs, else skipped
+                out.append(None if a in positions else _NOWHERE)
+            else:
+                out.append(positions.get(a, _NOWHERE))
+        return out
 
     def scan(self, text: str, kind: str = "post", *, context: str | None = None,
              stats: ScanStats | None = None) -> list[Hit]:
@@ -224,6 +245,21 @@ def _anchorable(regex: re.Pattern[str]) -> frozenset[str] | None:
     if any((len(w) < 2 and w.isalnum()) or not w.strip() for w in starts):
         return None
     return starts
+
+
+def _gate(regex: re.Pattern[str]) -> frozenset[str] | None:
+    r"""Words one of which every match of `regex` contains, for a pattern the engine cannot
+    anchor; None when there are none worth a gate (words under three letters are everywhere).
+
+    From literals.py `required_literals`, whose literals stand for `\s+` with one space: each is
+    cut to its longest part without whitespace, which every match contains verbatim."""
+    needed = required_literals(regex.pattern)
+    if not needed or len(needed) > _MAX_ANCHOR_WORDS:
+        return None
+    words = frozenset(max(literal.split(), key=len, default="") for literal in needed)
+    if any(len(w) < 3 for w in words):
+        return None
+    return words
 
 
 def _word_index(keywords: dict[str, frozenset[int]], anchors: dict[str, set[int]]

@@ -140,3 +140,19 @@ def test_candidates_are_exactly_the_rules_whose_keywords_occur():
         plain = re.sub(r"\s", " ", text.lower())
         expected = {i for i, unit in enumerate(units) if any(k.lower() in plain for k in unit.prefilter or unit.keywords)}
         assert engine.candidates(text) == expected, text
+
+
+def test_a_pattern_that_cannot_be_anchored_is_gated_on_a_word_every_match_contains():
+    from auditor.analyzer.engine import _gate
+    from tests.analyzer.test_engine import make_rule
+
+    regex = re.compile(r"(?-i:[A-Z][a-z]+)\s+is\s+(?:a\s+)?(?:narcissist|sociopath)\b", re.IGNORECASE)
+    assert _gate(regex) == {"narcissist", "sociopath"}
+    assert _gate(re.compile(r"\w+\s+(?:is|was)\s+\w+")) is None  # no word worth a gate
+    rule = make_rule(keywords=["narcissist", "sociopath", "mark"], patterns=[regex.pattern])
+    engine = Engine([rule])
+    assert engine._gated == [(0, 0)]
+    assert engine._starts(0, engine._pass("Mark is so tired")[1]) is None  # a keyword, but no gate word
+    assert len(engine.scan("Honestly Mark is a narcissist.")) == 1
+    assert len(engine.scan("Mark  is\na narcissist.")) == 1  # any whitespace
+    assert len(default_engine()._gated) >= 10
