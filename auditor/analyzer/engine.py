@@ -30,9 +30,9 @@ contributions of a finding sum to its score.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
@@ -118,32 +118,14 @@ class Engine:
         positions: dict[int, list[int]] = {}
         if self._prefilter is None or not text:
             return found, positions
-        # Restarting one character after each hit reports every position where a word starts,
-        # including inside another word's match ("client meeting" / "ent mee"), like a lookahead,
-        # but lets `re` scan between hits. The word found is the longest starting there; the
-        # index (`_word_index`) gives it the rules and anchors of every word it starts with.
-        words = self._words
-        lowered = text.lower()
-        if len(lowered) == len(text):
-            search, text = self._prefilter.search, lowered
-        else:  # pragma: no cover - rare letters ("İ") whose lower case is longer
-            search = self._prefilter_i.search  # type: ignore[union-attr]
-        match = search(text)
-        while match is not None:
-            start = match.start()
-            word = match.group(0)
-            entry = words.get(word)
-            if entry is None:  # another case, or whitespace other than a space
-                entry = words.get(word.lower().translate(_SPACES))
-            if entry is not None:
-                found.update(entry[0])
-                for anchor in entry[1]:
-                    at = positions.get(anchor)
-                    if at is None:
-                        positions[anchor] = [start]
-                    else:
-                        at.append(start)
-            match = search(text, start + 1)
+        for start, entry in _word_hits(self._prefilter, self._prefilter_i, self._words, text):
+            found.update(entry[0])
+            for anchor in entry[1]:
+                at = positions.get(anchor)
+                if at is None:
+                    positions[anchor] = [start]
+                else:
+                    at.append(start)
         if kind is not None:
             found &= self._by_kind.get(kind, frozenset())
         return found, positions
@@ -301,6 +283,71 @@ def _evidence_span(match: re.Match[str]) -> tuple[int, int]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+_Entry = TypeVar("_Entry")
+
+
+def _word_hits(search_lower: re.Pattern[str], search_any_case: re.Pattern[str] | None,
+               words: dict[str, _Entry], text: str) -> Iterator[tuple[int, _Entry]]:
+    """(position, words[word]) for every position of `text` where a word of the trie regex
+    starts, the longest word there. Restarting one character after each hit reports words that
+    start inside another word's match ("client meeting" / "ent mee"), like a lookahead, but lets
+    `re` scan between hits. Searched in the lower-cased text, or with the IGNORECASE twin when
+    lower-casing would change the text's length (and so its offsets)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        search, text = search_lower.search, lowered
+    else:  # pragma: no cover - rare letters ("İ") whose lower case is longer
+        search = (search_any_case or search_lower).search
+    match = search(text)
+    while match is not None:
+        start = match.start()
+        word = match.group(0)
+        entry = words.get(word)
+        if entry is None:  # another case, or whitespace other than a space
+            entry = words.get(word.lower().translate(_SPACES))
+        if entry is not None:
+            yield start, entry
+        match = search(text, start + 1)
+
+
+class AnchoredSearch:
+    """Several regexes searched as the engine searches rule patterns, for code detectors: each
+    tried only where one of its start literals occurs, found in one pass over the text."""
+
+    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+        self.regexes = tuple(regexes)
+        direct: dict[str, set[int]] = {}
+        self._open: tuple[int, ...] = ()
+        for j, regex in enumerate(self.regexes):
+            starts = _anchorable(regex)
+            if starts is None:
+                self._open += (j,)
+            for word in starts or ():
+                direct.setdefault(word, set()).add(j)
+        self._words = {word: tuple(sorted(set().union(*(direct.get(word[:n], ()) for n in range(1, len(word) + 1)))))
+                       for word in direct}
+        source = trie_regex(direct)
+        self._search = re.compile(source) if source else None
+        self._search_i = re.compile(source, re.IGNORECASE) if source else None
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """(index of the regex, match) for every match `regex.finditer` would find, regex by regex."""
+        positions: dict[int, list[int]] = {}
+        if self._search is not None:
+            for start, ids in _word_hits(self._search, self._search_i, self._words, text):
+                for j in ids:
+                    positions.setdefault(j, []).append(start)
+        for j, regex in enumerate(self.regexes):
+            if j in self._open:
+                found: Iterable[re.Match[str]] = regex.finditer(text)
+            elif j in positions:
+                found = _anchored(regex, text, positions[j])
+            else:
+                continue
+            for m in found:
+                yield j, m
 
 
 def _anchored(regex: re.Pattern[str], text: str, starts: list[int]) -> Iterable[re.Match[str]]:

@@ -156,3 +156,24 @@ def test_a_pattern_that_cannot_be_anchored_is_gated_on_a_word_every_match_contai
     assert len(engine.scan("Honestly Mark is a narcissist.")) == 1
     assert len(engine.scan("Mark  is\na narcissist.")) == 1  # any whitespace
     assert len(default_engine()._gated) >= 10
+
+
+def test_anchored_search_finds_what_each_regex_finds():
+    """The code detectors' shared search (review replies use it) against plain finditer."""
+    from auditor.analyzer.detectors.review_reply import CONFIRMING
+    from auditor.analyzer.engine import AnchoredSearch
+
+    regexes = [regex for _label, _score, regex in CONFIRMING] + [re.compile(r"\w+ing\b")]  # one it cannot anchor
+    search = AnchoredSearch(regexes)
+    assert search._open == (len(regexes) - 1,)
+    rng = random.Random(4)
+    texts = [fold(t) for t in DEV_TEXTS] + [fold(t).upper().replace(" ", "\n", 2) for t in DEV_TEXTS[:100]]
+    words = " ".join(texts).split()
+    texts += [" ".join(rng.choice(words) for _ in range(30)) for _ in range(200)]
+    found = 0
+    for text in texts:
+        fast = [(j, m.span()) for j, m in search.finditer(text)]
+        full = [(j, m.span()) for j, regex in enumerate(regexes) for m in regex.finditer(text) if m.end() > m.start()]
+        assert fast == full, text
+        found += len(full)
+    assert found > 100

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from auditor.analyzer.detectors.base import TextDetector, text_rule
+from auditor.analyzer.engine import AnchoredSearch
 from auditor.analyzer.excerpt import merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
 from auditor.analyzer.rules.model import Example
@@ -102,6 +103,9 @@ CONFIRMING: tuple[tuple[str, float, re.Pattern[str]], ...] = (
 )
 
 #: The safe template (§3.3): a reply that confirms nothing. Found anywhere, the reply is dropped.
+#: The confirming patterns, each tried only where one of its start literals occurs.
+_CONFIRMING_SEARCH = AnchoredSearch([regex for _label, _score, regex in CONFIRMING])
+
 NON_CONFIRMING = _rx(
     r"\b(?:can(?:no|')?t|cannot|unable\s+to|do\s+not|don'?t|never|are\s+not\s+able\s+to|not\s+able\s+to|"
     r"won'?t)\s+(?:publicly\s+)?(?:discuss|confirm|comment\s+on|share|respond\s+to|acknowledge|disclose)\b"
@@ -176,9 +180,9 @@ class ReviewReply(TextDetector):
         if stats is not None:
             stats.regex_runs += len(CONFIRMING) + 1
         matches: list[tuple[int, int, str, float]] = []
-        for label, score, regex in CONFIRMING:
-            for m in regex.finditer(text):
-                matches.append((m.start(), m.end(), label, score))
+        for j, m in _CONFIRMING_SEARCH.finditer(text):
+            label, score, _regex = CONFIRMING[j]
+            matches.append((m.start(), m.end(), label, score))
         if not matches or NON_CONFIRMING.search(text):
             return None
         matches.sort(key=lambda m: (m[0], -m[1]))
