@@ -1,14 +1,18 @@
-"""Stream the rows of a CSV member robustly: BOM, quoted multi-line cells, ragged rows.
+"""Stream the rows of a CSV member robustly: BOM, preamble, quoted multi-line cells, ragged rows.
 
-Used by the generic CSV connector and the Reddit connector (Reddit's GDPR export is a folder of
-CSVs). Platforms write CSVs loosely, so the reader forgives what it can and counts the rest:
+Used by the generic CSV, Reddit (a folder of CSVs) and LinkedIn connectors. Platforms write CSVs
+loosely, so the reader forgives what it can and counts the rest:
 
 * a UTF-8 byte-order mark is dropped (Reddit and LinkedIn write one; Excel adds one on save);
-* quoted cells may span lines (Reddit post bodies are Markdown with newlines);
-* blank lines are skipped;
-* a *ragged* row, with more or fewer cells than the header, is kept: missing cells read as empty,
-  surplus cells are joined with "," onto the last column (an unquoted comma in the last, free-text
-  column is the usual cause). The caller reports such rows as a coverage warning.
+* the header is the first non-blank row, or with `header_has` the first row that has that
+  column: LinkedIn's `Connections.csv` opens with a `Notes:` preamble;
+* quoted cells may span lines (Reddit post bodies, LinkedIn shares and messages);
+* `escapechar` for files that escape quotes with a backslash (LinkedIn's `Comments.csv`);
+* blank lines, and rows of only commas, are skipped;
+* a *ragged* row, with more or fewer cells than the header, is by default kept: missing cells
+  read as empty, surplus cells are joined with "," onto the last column (an unquoted comma in the
+  last, free-text column is the usual cause); with `skip_ragged` it is left out. Either way it is
+  counted, and the caller reports it as a coverage warning.
 
 Invalid UTF-8 and broken quoting are input errors that name the member and the line.
 """
@@ -20,7 +24,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from auditor.errors import MalformedArchive
 from auditor.sources import Source
@@ -37,8 +41,12 @@ class CsvRow:
     values: dict[str, str]
 
     def get(self, column: str) -> str:
-        """The cell of `column` with surrounding whitespace removed; "" when absent."""
-        return self.values.get(column, "").strip()
+        """The cell of `column` (as written or normalised) with surrounding whitespace removed and
+        Windows line ends as "\n"; "" when absent."""
+        value = self.values.get(column)
+        if value is None:
+            value = self.values.get(normalise_column(column), "")
+        return value.replace("\r\n", "\n").strip()
 
     def text(self, column: str) -> str:
         """A free-text cell: line breaks as "\\n" (Windows files quote "\\r\\n"), ends stripped."""
@@ -53,25 +61,36 @@ class CsvTable:
                 for row in table: ...
     """
 
-    def __init__(self, source: Source, name: str) -> None:
+    def __init__(self, source: Source, name: str, *, header_has: str | None = None,
+                 escapechar: str | None = None, skip_ragged: bool = False) -> None:
         self.source = source
         self.name = name
         #: Column names as written in the file, and as looked up (stripped, lower-cased).
         self.header: list[str] = []
         self.columns: list[str] = []
+        #: Whether a header row was found (with `header_has`: a row with that column).
+        self.found_header = False
+        #: How many rows did not fit the header, and the first few of their line numbers.
         self.ragged = 0
         self.ragged_lines: list[int] = []
+        self._header_has = normalise_column(header_has) if header_has else None
+        self._escapechar = escapechar
+        self._skip_ragged = skip_ragged
         self._text: IO[str] | None = None
         self._csv: Any = None  # a csv reader (its class is private to the csv module)
 
-    def __enter__(self) -> CsvTable:
+    def __enter__(self) -> Self:
         raw = self.source.open_member(self.name)
         self._text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-        self._csv = csv.reader(self._text)
+        self._csv = csv.reader(self._text, escapechar=self._escapechar, doublequote=True, strict=False)
         try:
             for cells in self._cells():
-                self.header = cells
-                self.columns = [normalise_column(c) for c in cells]
+                columns = [normalise_column(c) for c in cells]
+                if self._header_has is not None and self._header_has not in columns:
+                    continue  # a preamble line
+                self.header = [c.replace("\ufeff", "").strip() for c in cells]
+                self.columns = columns
+                self.found_header = True
                 break
         except BaseException:
             self._text.close()
@@ -86,8 +105,12 @@ class CsvTable:
     def __iter__(self) -> Iterator[CsvRow]:
         """The data rows after the header."""
         assert self._csv is not None, "use CsvTable as a context manager"
+        if not self.found_header:
+            return
         for cells in self._cells():
-            yield CsvRow(self._csv.line_num, self._fit(cells, self._csv.line_num))
+            values = self._fit(cells, self._csv.line_num)
+            if values is not None:
+                yield CsvRow(self._csv.line_num, values)
 
     def _cells(self) -> Iterator[list[str]]:
         assert self._csv is not None
@@ -99,15 +122,17 @@ class CsvTable:
             raise MalformedArchive(f"{self.name} is not valid UTF-8 (byte {exc.start})",
                                    path=self.source.label) from None
         except csv.Error as exc:
-            raise MalformedArchive(f"{self.name} line {self._csv.line_num}: {exc}",
+            raise MalformedArchive(f"{self.name}: broken CSV near line {self._csv.line_num} ({exc})",
                                    path=self.source.label) from None
 
-    def _fit(self, cells: list[str], line: int) -> dict[str, str]:
+    def _fit(self, cells: list[str], line: int) -> dict[str, str] | None:
         width = len(self.columns)
         if len(cells) != width:
             self.ragged += 1
             if len(self.ragged_lines) < _QUOTED_LINES:
                 self.ragged_lines.append(line)
+            if self._skip_ragged:
+                return None
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             else:
@@ -126,8 +151,8 @@ class CsvTable:
 
 
 def normalise_column(name: str) -> str:
-    """How a header cell is looked up: stripped of spaces and a stray BOM, lower-cased."""
-    return name.strip().lstrip("\ufeff").strip().lower()
+    """How a header cell is looked up: stripped of spaces and any BOM, case folded."""
+    return name.replace("\ufeff", "").strip().casefold()
 
 
 def read_header(source: Source, name: str, *, limit: int = 64 * 1024) -> list[str]:

@@ -60,7 +60,7 @@ def read_profile(source: Source, name: str) -> dict[str, str]:
     """The one data row of `Profile.csv` by folded column name ({} when it has none)."""
     tally = Tally()
     for row in iter_rows(source, name, tally, header_has="First Name"):
-        return {k: v.strip() for k, v in row.cells.items()}
+        return {k: v.strip() for k, v in row.values.items()}
     return {}
 
 
