@@ -7,11 +7,9 @@ with and without a top folder, as Facebook wraps them.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,13 +17,23 @@ from typing import Any
 import pytest
 
 from auditor.errors import MalformedArchive, UnrecognizedArchive
-from auditor.records import (AccountRecord, ConnectionRecord, ContentRecord, CoverageRecord,
-                             ExportRecord, InteractionRecord, MediaRecord, Person, Record)
+from auditor.records import (
+    AccountRecord,
+    ConnectionRecord,
+    ContentRecord,
+    CoverageRecord,
+    ExportRecord,
+    InteractionRecord,
+    MediaRecord,
+    Person,
+    Record,
+)
 from auditor.sources import Source
 from connectors._meta import content_id, fix_text, repair
 from connectors.facebook import FacebookConnector
 from connectors.facebook.people import title_target
 from connectors.instagram import InstagramConnector
+from tests.helpers import strings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 VARIANTS = ("v2019", "v2021", "v2023", "v2024")
@@ -40,22 +48,6 @@ def ts(seconds: int) -> datetime:
 def read(path: Path, *, include_messages: bool = False) -> list[Record]:
     with Source.open(path) as source:
         return list(FacebookConnector().read(source, include_messages=include_messages))
-
-
-def strings(value: Any) -> Iterator[str]:
-    """Every string inside a record, keys and nested people included."""
-    if isinstance(value, str):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from strings(getattr(value, f.name))
-    elif isinstance(value, (tuple, list, frozenset, set)):
-        for v in value:
-            yield from strings(v)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from strings(k)
-            yield from strings(v)
 
 
 # -- whole records, every layout version -------------------------------------------------------

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import MalformedArchive
 from auditor.records import (
-    RECORD_TYPES,
     AccountRecord,
     ContentRecord,
     CoverageRecord,
@@ -20,25 +18,16 @@ from auditor.records import (
 )
 from auditor.sources import Source
 from connectors.generic import GenericCsvConnector
+from tests.helpers import read_checked
+from tests.helpers import utc as t
 
 ARCHIVES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 PARTIAL = ExportRecord(partial=True)
 FORUM = "https://forum.example/u/dwhitfield"
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
-
-
 def read(path: Path, **kwargs: bool) -> list[Record]:
-    with Source.open(path) as source:
-        assert GenericCsvConnector().detect(source)
-        records = list(GenericCsvConnector().read(source, **kwargs))
-        names = source.names()
-    assert isinstance(records[0], AccountRecord)
-    assert all(isinstance(r, RECORD_TYPES) for r in records)
-    assert {r.file for r in records if isinstance(r, CoverageRecord)} == set(names)
-    return records
+    return read_checked(GenericCsvConnector(), path, **kwargs)
 
 
 @pytest.mark.parametrize("top", [None, "consultant-upload"])

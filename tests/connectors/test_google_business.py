@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from auditor.records import (
-    RECORD_TYPES,
     AccountRecord,
     ContentRecord,
     CoverageRecord,
@@ -21,6 +20,8 @@ from auditor.records import (
 from auditor.sources import Source
 from connectors.google_business import GoogleBusinessConnector
 from connectors.google_business.connector import review_text
+from tests.helpers import read_checked
+from tests.helpers import utc as t
 
 ARCHIVES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 G = "google_business"
@@ -28,19 +29,8 @@ WHOLE = ExportRecord(partial=False, datasets=frozenset({"review", "reply"}))
 #: `ContentRecord.context` is a pending records.py field; the connector fills it once it exists.
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
-
-
 def read(path: Path) -> list[Record]:
-    with Source.open(path) as source:
-        assert GoogleBusinessConnector().detect(source)
-        records = list(GoogleBusinessConnector().read(source))
-        names = source.names()
-    assert isinstance(records[0], AccountRecord)
-    assert all(isinstance(r, RECORD_TYPES) for r in records)
-    assert {r.file for r in records if isinstance(r, CoverageRecord)} == set(names)
-    return records
+    return read_checked(GoogleBusinessConnector(), path)
 
 
 def review(name: str | None, rid: str, when: datetime) -> InteractionRecord:

@@ -8,10 +8,8 @@ with and without a top folder.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,12 +17,22 @@ from typing import Any
 import pytest
 
 from auditor.errors import UnrecognizedArchive
-from auditor.records import (AccountRecord, ConnectionRecord, ContentRecord, CoverageRecord,
-                             ExportRecord, InteractionRecord, MediaRecord, Person, Record)
+from auditor.records import (
+    AccountRecord,
+    ConnectionRecord,
+    ContentRecord,
+    CoverageRecord,
+    ExportRecord,
+    InteractionRecord,
+    MediaRecord,
+    Person,
+    Record,
+)
 from auditor.sources import Source
 from connectors._meta import label_values, parse_flag, username
 from connectors.facebook import FacebookConnector
 from connectors.instagram import InstagramConnector
+from tests.helpers import strings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 VARIANTS = ("v2022", "v2024", "v2025")
@@ -38,18 +46,6 @@ def ts(seconds: int) -> datetime:
 def read(path: Path, *, include_messages: bool = False) -> list[Record]:
     with Source.open(path) as source:
         return list(InstagramConnector().read(source, include_messages=include_messages))
-
-
-def strings(value: Any) -> Iterator[str]:
-    """Every string inside a record, nested people included."""
-    if isinstance(value, str):
-        yield value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from strings(getattr(value, f.name))
-    elif isinstance(value, (tuple, list, frozenset, set)):
-        for v in value:
-            yield from strings(v)
 
 
 def meta_json(obj: Any) -> str:

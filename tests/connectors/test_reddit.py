@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import MalformedArchive
 from auditor.records import (
-    RECORD_TYPES,
     AccountRecord,
     ConnectionRecord,
     ContentRecord,
@@ -21,26 +19,16 @@ from auditor.records import (
 )
 from auditor.sources import Source
 from connectors.reddit import RedditConnector
+from tests.helpers import read_checked
+from tests.helpers import utc as t
 
 ARCHIVES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 R = "reddit"
 SKIP_PRIVATE = "private activity that names no person (votes, saves, hides)"
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
-
-
 def read(path: Path, **kwargs: bool) -> list[Record]:
-    with Source.open(path) as source:
-        assert RedditConnector().detect(source)
-        records = list(RedditConnector().read(source, **kwargs))
-        names = source.names()
-    assert isinstance(records[0], AccountRecord)
-    assert all(isinstance(r, RECORD_TYPES) for r in records)
-    covered = {r.file for r in records if isinstance(r, CoverageRecord)}
-    assert covered == set(names), "every file gets a coverage record"
-    return records
+    return read_checked(RedditConnector(), path, **kwargs)
 
 
 def current_records(p) -> list[Record]:  # type: ignore[no-untyped-def]

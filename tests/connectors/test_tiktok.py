@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import MalformedArchive
 from auditor.records import (
-    RECORD_TYPES,
     AccountRecord,
     ConnectionRecord,
     ContentRecord,
@@ -22,6 +21,8 @@ from auditor.records import (
 )
 from auditor.sources import Limits, Source
 from connectors.tiktok import TikTokConnector
+from tests.helpers import read_checked
+from tests.helpers import utc as t
 
 ARCHIVES = Path(__file__).resolve().parents[2] / "fixtures" / "archives"
 T = "tiktok"
@@ -31,19 +32,8 @@ NO_TEXT = "chat messages: participants and dates only, text not stored without -
 ALL = frozenset({"post", "comment", "follower", "following", "blocked"})
 
 
-def t(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
-
-
 def read(path: Path, **kwargs: bool) -> list[Record]:
-    with Source.open(path) as source:
-        assert TikTokConnector().detect(source)
-        records = list(TikTokConnector().read(source, **kwargs))
-        names = source.names()
-    assert isinstance(records[0], AccountRecord)
-    assert all(isinstance(r, RECORD_TYPES) for r in records)
-    assert {r.file for r in records if isinstance(r, CoverageRecord)} == set(names)
-    return records
+    return read_checked(TikTokConnector(), path, **kwargs)
 
 
 def follower(handle: str, when: datetime, relation: str = "follower") -> ConnectionRecord:
