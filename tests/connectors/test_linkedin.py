@@ -27,7 +27,6 @@ from connectors.linkedin.profile import split_recipients
 from tests.helpers import FIXTURES, zip_folder
 
 HERE = FIXTURES / "archives" / "linkedin"
-ARCHIVES = FIXTURES / "archives"
 LI = "linkedin"
 
 
@@ -232,17 +231,6 @@ def test_detects_own_fixtures_as_folder_and_zip(variant: str, tmp_path: Path) ->
     for path in (HERE / variant, archive):
         with Source.open(path) as src:
             assert LinkedInConnector().detect(src)
-
-
-def _other_platforms() -> list[Path]:
-    return sorted(v for p in ARCHIVES.iterdir() if p.is_dir() and p.name != LI
-                  for v in p.iterdir() if v.suffix not in (".py", ".md"))
-
-
-@pytest.mark.parametrize("path", _other_platforms(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_does_not_claim_other_platforms(path: Path) -> None:
-    with Source.open(path) as src:
-        assert not LinkedInConnector().detect(src)
 
 
 def test_a_generic_connections_csv_is_not_claimed(tmp_path: Path) -> None:

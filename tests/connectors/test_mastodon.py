@@ -26,7 +26,6 @@ from connectors.mastodon.outbox import visibility_of
 from tests.helpers import FIXTURES
 
 HERE = FIXTURES / "archives" / "mastodon"
-ARCHIVES = FIXTURES / "archives"
 M = "mastodon"
 A = "https://therapy.example/users/dana"
 S = f"{A}/statuses"
@@ -217,17 +216,6 @@ def test_detects_own_fixtures(variant: str, tmp_path: Path) -> None:
     for path in (HERE / variant, tarred):
         with Source.open(path) as src:
             assert MastodonConnector().detect(src)
-
-
-def _other_platforms() -> list[Path]:
-    return sorted(v for p in ARCHIVES.iterdir() if p.is_dir() and p.name != M
-                  for v in p.iterdir() if v.suffix not in (".py", ".md"))
-
-
-@pytest.mark.parametrize("path", _other_platforms(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_does_not_claim_other_platforms(path: Path) -> None:
-    with Source.open(path) as src:
-        assert not MastodonConnector().detect(src)
 
 
 def test_a_csv_that_only_shares_the_name_is_not_claimed(tmp_path: Path) -> None:
