@@ -102,3 +102,27 @@ def test_check_result_lines_for_the_cli():
     assert lines[0].startswith(str(OVERRIDE)) and "practice-overrides" in lines[0]
     assert lines[-1] == "5/5 example(s) passed"
     assert sum(line.strip().startswith("ok") for line in lines) == 5
+
+
+def test_the_shipped_prefilter_answers_are_current_and_right():
+    """prefilter.json holds every built-in rule, with what literals.py works out afresh; when
+    this fails after a pack or literals.py change, regenerate it as prefilter_cache.py says."""
+    import json
+
+    from auditor.analyzer.rules import prefilter_cache
+
+    shipped = json.loads(prefilter_cache.CACHE.read_text(encoding="utf-8"))["entries"]
+    fresh = prefilter_cache.build()
+    assert shipped == fresh, "prefilter.json is stale: regenerate it (see auditor/analyzer/rules/prefilter_cache.py)"
+
+
+def test_a_rule_the_cache_does_not_know_is_worked_out(monkeypatch):
+    import re
+
+    from auditor.analyzer.rules import literals, prefilter_cache
+
+    calls = []
+    real = literals.prefilter_additions
+    monkeypatch.setattr(literals, "prefilter_additions", lambda p, k: calls.append(1) or real(p, k))
+    added, unkeyed = prefilter_cache.prefilter_additions([re.compile(r"\bmy\s+zebra\s+client\b")], ["rhino"])
+    assert calls and "zebra" in " ".join(added) and unkeyed == ()

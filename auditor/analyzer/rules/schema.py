@@ -68,7 +68,7 @@ from auditor.analyzer.rules.fields import (
     unit,
     unknown_keys,
 )
-from auditor.analyzer.rules.literals import prefilter_additions
+from auditor.analyzer.rules.prefilter_cache import prefilter_additions
 from auditor.analyzer.rules.model import (
     AUDIENCES,
     DEFAULT_MIN_SCORE,
