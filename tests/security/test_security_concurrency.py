@@ -23,8 +23,9 @@ import pytest
 from tests.helpers import zip_folder
 from tests.security.conftest import DEMO, read_ytd, write_ytd
 
-TWEETS = 8_000
-FOLLOWERS = 8_000
+# Large enough that the ingest writes for several seconds, so that reports overlap it.
+TWEETS = 30_000
+FOLLOWERS = 30_000
 
 
 def _footprint() -> str:
@@ -85,6 +86,8 @@ def test_an_ingest_and_reports_at_once_neither_fail_nor_corrupt(tmp_path: Path) 
         r = _run(*args, "--db", str(db), cwd=tmp_path)
         assert r.returncode == 0, r.stderr
 
+    r = _run("report", "--format", "json", "-o", str(tmp_path / "before.json"), "--db", str(db), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
     ingest = _start("ingest", str(big), "--role", "professional", "--subject", "Dana Whitfield",
                     "--db", str(db), cwd=tmp_path)
     reports: list[subprocess.CompletedProcess[str]] = []
@@ -100,7 +103,7 @@ def test_an_ingest_and_reports_at_once_neither_fail_nor_corrupt(tmp_path: Path) 
     # Every report read one committed state, before the ingest or after it, never a part of it.
     r = _run("report", "--format", "json", "-o", str(tmp_path / "after.json"), "--db", str(db), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    before = json.loads((tmp_path / "r0.json").read_text(encoding="utf-8"))["accounts"]
+    before = json.loads((tmp_path / "before.json").read_text(encoding="utf-8"))["accounts"]
     after = json.loads((tmp_path / "after.json").read_text(encoding="utf-8"))["accounts"]
     assert before != after
     states = [json.loads((tmp_path / f"r{i}.json").read_text(encoding="utf-8"))["accounts"]
