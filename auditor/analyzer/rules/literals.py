@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -178,6 +178,15 @@ def _covered_seq(items: list[tuple[Any, Any]], keywords: Sequence[str]) -> bool:
     that all contain a keyword (zero-width items join runs; anything else breaks them)."""
     if any(_covered_item(it, keywords) for it in items):
         return True
+    # A keyword found in a shorter window is also inside the longer one, so only the longest
+    # window from each start needs a check.
+    return any("" not in strings and _contains_keyword(strings, keywords)
+               for strings in _longest_windows(items))
+
+
+def _longest_windows(items: list[tuple[Any, Any]]) -> Iterator[set[str]]:
+    """For each start in each run of exact items (zero-width items join runs; anything else
+    breaks them), the strings of the longest window from there whose product stays few."""
     runs: list[list[set[str]]] = [[]]
     for it in items:
         e = _exact(it)
@@ -186,17 +195,12 @@ def _covered_seq(items: list[tuple[Any, Any]], keywords: Sequence[str]) -> bool:
         else:
             runs[-1].append(e)
     for run in runs:
-        # From each start, the longest window whose strings stay few: a keyword found in a shorter
-        # window is also inside the longer one, so shorter windows need no separate check.
         for i in range(len(run)):
             for j in range(len(run), i, -1):
                 strings = _product(run[i:j])
-                if strings is None:
-                    continue
-                if "" not in strings and _contains_keyword(strings, keywords):
-                    return True
-                break
-    return False
+                if strings is not None:
+                    yield strings
+                    break
 
 
 @lru_cache(maxsize=512)
@@ -294,20 +298,9 @@ def _item_literals_uncached(item: tuple[Any, Any]) -> set[str] | None:
 
 def _seq_literals(items: list[tuple[Any, Any]]) -> set[str] | None:
     candidates = [lits for it in items if (lits := _item_literals(it)) is not None]
-    runs: list[list[set[str]]] = [[]]
-    for it in items:
-        e = _exact(it)
-        if e is None:
-            runs.append([])
-        else:
-            runs[-1].append(e)
-    for run in runs:
-        for i in range(len(run)):
-            for j in range(len(run), i, -1):
-                strings = _product(run[i:j])
-                if strings is not None and "" not in strings:
-                    candidates.append(strings)
-                    break  # the longest window from i that fits is the best from i
+    # The longest window from each start that fits is the best from there. (When it can match
+    # nothing, every shorter window from that start can too: each of its parts may be empty.)
+    candidates.extend(strings for strings in _longest_windows(items) if "" not in strings)
     return _best(candidates)
 
 
