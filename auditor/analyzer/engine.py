@@ -326,9 +326,9 @@ class AnchoredSearch:
                 self._open += (j,)
             for word in starts or ():
                 direct.setdefault(word, set()).add(j)
-        self._words = {word: tuple(sorted(set().union(*(direct.get(word[:n], ()) for n in range(1, len(word) + 1)))))
-                       for word in direct}
-        source = trie_regex(direct)
+        # The engine's index, with no keywords: each word → the regexes of every word it starts with.
+        self._words = _word_index({}, direct)
+        source = trie_regex(self._words)
         self._search = re.compile(source) if source else None
         self._search_i = re.compile(source, re.IGNORECASE) if source else None
 
@@ -336,7 +336,7 @@ class AnchoredSearch:
         """(index of the regex, match) for every match `regex.finditer` would find, regex by regex."""
         positions: dict[int, list[int]] = {}
         if self._search is not None:
-            for start, ids in _word_hits(self._search, self._search_i, self._words, text):
+            for start, (_rules, ids) in _word_hits(self._search, self._search_i, self._words, text):
                 for j in ids:
                     positions.setdefault(j, []).append(start)
         for j, regex in enumerate(self.regexes):
