@@ -374,12 +374,12 @@ def evaluate(rule: Rule, text: str, stats: ScanStats | None = None,
     for k, pattern in enumerate(rule.patterns):
         at = None if starts is None else starts[k]
         if at is None:
-            found: Iterable[re.Match[str]] = pattern.regex.finditer(text)
+            tried: Iterable[re.Match[str]] = pattern.regex.finditer(text)
         elif at:
-            found = _anchored(pattern.regex, text, at)
+            tried = _anchored(pattern.regex, text, at)
         else:
             continue  # anchored, and none of its start literals occurs
-        for m in found:
+        for m in tried:
             start, end = _evidence_span(m)
             if start < end:
                 matches.append((start, end, pattern))
