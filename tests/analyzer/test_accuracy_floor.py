@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from eval_detection import evaluate
 
 
-SPLITS = {"dev": "dev", "holdout": "holdout", "fresh": ROOT / "tests" / "data" / "eval" / "fresh.jsonl"}
+EVAL = ROOT / "tests" / "data" / "eval"
+SPLITS = {"dev": "dev", "holdout": "holdout", "fresh": EVAL / "fresh.jsonl", "fresh2": EVAL / "fresh2.jsonl"}
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
