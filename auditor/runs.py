@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from auditor import __version__
@@ -47,7 +47,7 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     overlap findings say which kind of evidence matched, never the roster's own text.
     """
     from auditor import overlap
-    from auditor.analyzer import analyze
+    from auditor.analyzer import analyze_into
 
     params = {"subjects": list(subject_ids), "rule_files": [str(p) for p in rule_files],
               "include_messages": include_messages, "roster": roster is not None, **(parameters or {})}
@@ -55,35 +55,19 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     session.add(run)
     session.flush()
     for sid in subject_ids:
-        result = analyze(session, sid, rule_files=rule_files, include_messages=include_messages,
-                         progress=progress)
+        decisions = current_decisions(session, sid)
+        writer = _FindingWriter(session, run, sid, decisions, _allowlist(session, sid))
+        result = analyze_into(writer.add, session, sid, rule_files=rule_files,
+                              include_messages=include_messages, progress=progress)
         run.rules_version = result.rules_version
         if progress is not None:
             progress("matching people across accounts", 0, None)
         entries, overlap_findings = overlap.compute(session, sid, roster)
-        findings = [*result.findings, *overlap_findings, *(extra_findings or {}).get(sid, [])]
-        allowed = _allowlist(session, sid)
-        kept: list[Finding] = []
-        by_entry = {str(eid): 0 for eid in allowed.ids}
-        counted: set[tuple[int, str]] = set()
-        for f in findings:
-            hits = allowed.matching(f)
-            for eid in hits:
-                if (eid, f.fingerprint) not in counted:  # a finding given twice counts once
-                    counted.add((eid, f.fingerprint))
-                    by_entry[str(eid)] += 1
-            if not hits:
-                kept.append(f)
-        if len(kept) != len(findings):
-            run.parameters = {**run.parameters, "suppressed": {**run.parameters.get("suppressed", {}),
-                                                               str(sid): len(findings) - len(kept)}}
-        if by_entry:
-            # Per allowlist entry (by its number in `allow list`): a finding two entries match counts in both.
-            run.parameters = {**run.parameters, "suppressed_by": {**run.parameters.get("suppressed_by", {}),
-                                                                  str(sid): by_entry}}
-        decisions = current_decisions(session, sid)
+        # Marks reach only the findings of overlap entries, which are written after this.
         _apply_overlap_marks(decisions, entries)
-        _persist(session, run, sid, kept, decisions)
+        for finding in [*overlap_findings, *(extra_findings or {}).get(sid, [])]:
+            writer.add(finding)
+        writer.finish()
         overlap.persist(session, run.id, sid, entries)
     run.finished_at = utcnow()
     session.flush()
@@ -110,47 +94,109 @@ def _apply_overlap_marks(decisions: dict[str, Decision], entries: Sequence[Any])
                 decisions[fp] = mark
 
 
-def _persist(session: Session, run: AuditRun, subject_id: int, findings: list[Finding],
-             decisions: dict[str, Decision] | None = None) -> None:
-    prev_id = previous_run_id(session, subject_id, run.id)
-    prev: dict[str, FindingRow] = {}
-    if prev_id is not None:
-        prev = {r.fingerprint: r for r in session.scalars(
-            select(FindingRow).where(FindingRow.run_id == prev_id, FindingRow.subject_id == subject_id))
-            if r.change != "resolved"}
-    if decisions is None:
-        decisions = current_decisions(session, subject_id)
-    seen: set[str] = set()
-    rows = []
-    for f in findings:
+class _FindingWriter:
+    """Writes one subject's findings of a run as they are made, a batch at a time: what stays in
+    memory is one entry per fingerprint (its severity and score), not the findings.
+
+    - Duplicates (one fingerprint twice) keep the most severe, then highest-scoring, finding, as
+      `analyze` does; a better one arriving after its twin was written updates the row.
+    - Allowlisted findings are counted per entry and not written; the counts go into the run's
+      parameters (`suppressed`, `suppressed_by`) for the report.
+    - `status` comes from the decisions in force, `change` from the previous run's fingerprints;
+      `finish` writes, for each finding of the previous run that is gone now, its `resolved` copy.
+    """
+
+    BATCH = 1000
+
+    def __init__(self, session: Session, run: AuditRun, subject_id: int, decisions: dict[str, Decision],
+                 allowed: Allowlist) -> None:
+        self.session, self.run, self.subject_id = session, run, subject_id
+        self.decisions = decisions
+        self.allowed = allowed
+        self.prev_id = previous_run_id(session, subject_id, run.id)
+        self.prev: set[str] = set()
+        if self.prev_id is not None:
+            self.prev = set(session.scalars(select(FindingRow.fingerprint).where(
+                FindingRow.run_id == self.prev_id, FindingRow.subject_id == subject_id,
+                FindingRow.change != "resolved")))
+        self.best: dict[str, tuple[int, float]] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.suppressed: set[str] = set()
+        self.by_entry = {str(eid): 0 for eid in allowed.ids}
+        self.counted: set[tuple[int, str]] = set()
+
+    def add(self, f: Finding) -> None:
         fp = f.fingerprint
-        if fp in seen:
-            continue
-        seen.add(fp)
-        decision = decisions.get(fp)
+        hits = self.allowed.matching(f)
+        if hits:
+            for eid in hits:
+                if (eid, fp) not in self.counted:  # a finding given twice counts once
+                    self.counted.add((eid, fp))
+                    self.by_entry[str(eid)] += 1
+            self.suppressed.add(fp)
+            return
+        rank = (f.severity.rank, f.score)
+        kept = self.best.get(fp)
+        if kept is not None and rank <= kept:
+            return
+        self.best[fp] = rank
+        values = self._values(f)
+        if kept is None or fp in self.pending:
+            self.pending[fp] = values
+            if len(self.pending) >= self.BATCH:
+                self._flush()
+        else:  # its weaker twin is already written
+            self.session.execute(update(FindingRow).where(
+                FindingRow.run_id == self.run.id, FindingRow.fingerprint == fp).values(**values))
+
+    def _values(self, f: Finding) -> dict[str, Any]:
+        fp = f.fingerprint
+        decision = self.decisions.get(fp)
         status = decision.status if decision else "open"
-        change = "unchanged" if fp in prev else "new"
+        change = "unchanged" if fp in self.prev else "new"
         if status == "remediated":
             change, status = "reappeared", "open"
-        rows.append(FindingRow(
-            run_id=run.id, subject_id=subject_id, account_id=f.account_id, fingerprint=fp,
-            category=f.category, rule_id=f.rule_id, severity=f.severity.value, score=round(f.score, 4),
-            item_type=f.item.type, platform=f.item.platform, native_id=f.item.native_id,
-            url=f.item.url, item_created_at=f.item.created_at, message=f.message, excerpt=f.excerpt,
-            spans=[list(s) for s in f.spans], explanation=f.explanation,
-            citations=[{"code": c.code, "section": c.section, "title": c.title} for c in f.citations],
-            remediation=f.remediation, change=change, status=status))
-    for fp, old in prev.items():
-        if fp in seen:
-            continue
-        decision = decisions.get(fp)
-        rows.append(FindingRow(
-            run_id=run.id, subject_id=subject_id, account_id=old.account_id, fingerprint=fp,
-            category=old.category, rule_id=old.rule_id, severity=old.severity, score=old.score,
-            item_type=old.item_type, platform=old.platform, native_id=old.native_id, url=old.url,
-            item_created_at=old.item_created_at, message=old.message, excerpt=old.excerpt,
-            spans=old.spans, explanation=old.explanation, citations=old.citations,
-            remediation=old.remediation, change="resolved",
-            status=decision.status if decision else old.status))
-    session.add_all(rows)
-    session.flush()
+        return {
+            "run_id": self.run.id, "subject_id": self.subject_id, "account_id": f.account_id, "fingerprint": fp,
+            "category": f.category, "rule_id": f.rule_id, "severity": f.severity.value, "score": round(f.score, 4),
+            "item_type": f.item.type, "platform": f.item.platform, "native_id": f.item.native_id,
+            "url": f.item.url, "item_created_at": f.item.created_at, "message": f.message, "excerpt": f.excerpt,
+            "spans": [list(s) for s in f.spans], "explanation": f.explanation,
+            "citations": [{"code": c.code, "section": c.section, "title": c.title} for c in f.citations],
+            "remediation": f.remediation, "change": change, "status": status}
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.session.execute(insert(FindingRow), list(self.pending.values()))
+            self.pending.clear()
+
+    def finish(self) -> None:
+        self._flush()
+        sid = str(self.subject_id)
+        suppressed = len(self.suppressed - self.best.keys())
+        if suppressed:
+            self.run.parameters = {**self.run.parameters, "suppressed": {
+                **self.run.parameters.get("suppressed", {}), sid: suppressed}}
+        if self.by_entry:
+            # Per allowlist entry (by its number in `allow list`): a finding two entries match counts in both.
+            self.run.parameters = {**self.run.parameters, "suppressed_by": {
+                **self.run.parameters.get("suppressed_by", {}), sid: self.by_entry}}
+        if self.prev_id is None:
+            return
+        gone = self.prev - self.best.keys()
+        if not gone:
+            return
+        table = FindingRow.__table__
+        columns = [c for c in table.c if c.name != "id"]
+        ordered = sorted(gone)
+        for at in range(0, len(ordered), self.BATCH):
+            chunk = ordered[at:at + self.BATCH]
+            batch: list[dict[str, Any]] = []
+            for old in self.session.execute(select(*columns).where(
+                    table.c.run_id == self.prev_id, table.c.subject_id == self.subject_id,
+                    table.c.change != "resolved", table.c.fingerprint.in_(chunk))).mappings():
+                decision = self.decisions.get(old["fingerprint"])
+                batch.append({**old, "run_id": self.run.id, "change": "resolved",
+                              "status": decision.status if decision else old["status"]})
+            if batch:
+                self.session.execute(insert(FindingRow), batch)

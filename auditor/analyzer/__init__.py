@@ -24,7 +24,7 @@ from auditor.findings import Finding, ItemRef
 
 __all__ = [
     "AnalysisContext", "AnalysisResult", "CheckResult", "Detector", "Engine", "ExampleResult", "Rule",
-    "RuleInfo", "RulePack", "TextDetector", "analyze", "check_pack", "list_rules", "load_packs", "scan_text",
+    "RuleInfo", "RulePack", "TextDetector", "analyze", "analyze_into", "check_pack", "list_rules", "load_packs", "scan_text",
 ]
 
 
@@ -49,6 +49,19 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
     """Run every active rule and code detector over one subject's non-deleted data.
 
     `progress("analysing posts", done, total)` is called every PROGRESS_EVERY texts and at the end."""
+    found: list[Finding] = []
+    info = analyze_into(found.append, session, subject_id, rule_files=rule_files,
+                        include_messages=include_messages, progress=progress)
+    return AnalysisResult(findings=dedupe(found), rules_version=info.rules_version,
+                          rule_ids=info.rule_ids, detector_ids=info.detector_ids)
+
+
+def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id: int, *,
+                 rule_files: Sequence[Path] = (), include_messages: bool = False,
+                 progress: Progress | None = None) -> AnalysisResult:
+    """`analyze`, handing each finding to `sink` as it is made instead of keeping them (an
+    audit writes them out in batches, so memory does not grow with the footprint). The
+    findings are not deduplicated; the result's `findings` is empty."""
     packs = load_packs(rule_files)
     rules = active_rules(packs)
     detectors = discover()
@@ -58,7 +71,6 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
     engine = engine_for(rules, text_detectors)
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
-    findings: list[Finding] = []
     total = ctx.count_texts() if progress is not None else None
     done = 0
     for item in ctx.texts():
@@ -67,14 +79,16 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
         done += 1
         ref = ItemRef(type=item.kind, platform=item.account.platform, native_id=item.native_id,
                       url=item.url, created_at=item.created_at)
-        findings.extend(engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
-                                        role=item.account.role, identified=identified[item.account.id],
-                                        codes=ctx.codes, context=item.context, visibility=item.visibility))
+        for finding in engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
+                                       role=item.account.role, identified=identified[item.account.id],
+                                       codes=ctx.codes, context=item.context, visibility=item.visibility):
+            sink(finding)
     if progress is not None:
         progress("analysing posts", done, total)
     for detector_cls in detectors:
-        findings.extend(detector_cls().run(ctx))
-    return AnalysisResult(findings=dedupe(findings), rules_version=rules_version(packs),
+        for finding in detector_cls().run(ctx):
+            sink(finding)
+    return AnalysisResult(findings=[], rules_version=rules_version(packs),
                           rule_ids=tuple(r.id for r in rules),
                           detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors)])))
 
