@@ -143,7 +143,7 @@ def load(session: Session, subject_id: int) -> Inputs:
         for c in ctx.connections():
             yield Sighting(c.account_id, c.platform, c.relation, "", c.person_key, c.native_id,
                            c.handle, c.name, c.url, c.created_at)
-        for i in ctx.interactions():
+        for i in ctx.interaction_people():
             yield Sighting(i.account_id, i.platform, i.kind, i.direction or "out", i.person_key,
                            i.native_id, i.handle, i.name, None, i.created_at)
 
