@@ -117,6 +117,35 @@ def test_context_views(session: Session, rows):
     assert [i.kind for i in ctx.interactions()] == ["like"]
 
 
+def test_interaction_people_fold_repeats_keeping_the_earliest_date(session: Session, rows):
+    subject = build(rows)
+    ctx = AnalysisContext(session, subject.id)
+    pro, personal = ctx.accounts[0].id, ctx.accounts[1].id
+    day = [datetime(2024, m, 1, tzinfo=UTC) for m in (1, 2, 3)]
+
+    posts = iter(range(100))
+
+    def mention(account: int, key: str, when: datetime, handle: str = "ana", kind: str = "mention",
+                gone: datetime | None = None) -> Interaction:
+        return Interaction(account_id=account, platform="twitter", kind=kind, direction="out", person_key=key,
+                           native_id=key[3:], handle=handle, created_at=when, deleted_at=gone,
+                           item_key=f"post-{next(posts)}")  # one row per post that mentions them
+
+    session.add_all([
+        mention(pro, "id:7", day[1]), mention(pro, "id:7", day[0]), mention(pro, "id:7", day[2]),
+        mention(pro, "id:7", day[2], handle="ana_new"),     # renamed: another way the rows name them
+        mention(pro, "id:7", day[2], kind="reply"),         # another kind
+        mention(personal, "id:7", day[2]),                  # another account
+        mention(pro, "id:8", day[0], gone=GONE),            # deleted: not read
+    ])
+    session.flush()
+    folded = list(ctx.interaction_people())
+    assert [(i.account_id, i.kind, i.handle, i.created_at) for i in folded] == [
+        (pro, "mention", "ana", day[0]), (pro, "mention", "ana_new", day[2]), (pro, "reply", "ana", day[2]),
+        (personal, "mention", "ana", day[2])]
+    assert len(list(ctx.interactions())) == 6
+
+
 def test_personal_account_linking_to_the_professional_one_is_not_anonymous(session: Session, rows):
     subject = rows.subject()
     pro = rows.account(subject, native_id="100", handle="dana_counsels", role="professional")
