@@ -6,6 +6,7 @@ so `footprint --help` stays fast.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from auditor.db import open_engine
+from auditor.db import open_engine, rowcount
 from auditor.errors import InputError, UsageError
 from auditor.models import AuditRun, FindingRow, Subject
 
@@ -137,7 +138,7 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
                     s, records,
                     source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]
                     role=path_role,
-                    progress=(lambda n, label=str(path): progress(label, n)) if progress else None))
+                    progress=functools.partial(progress, str(path)) if progress else None))
     return results
 
 
@@ -716,8 +717,7 @@ def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult
         subj = _subject_named(s, subject)
         account_ids = list(s.scalars(select(Account.id).where(Account.subject_id == subj.id)))
         for model in (Content, Connection, Interaction, Media):
-            res = s.execute(delete(model).where(model.account_id.in_(account_ids)))
-            counts[model.__tablename__] = res.rowcount or 0
+            counts[model.__tablename__] = rowcount(s.execute(delete(model).where(model.account_id.in_(account_ids))))
         files = list(s.scalars(select(ReportFile.path).where(ReportFile.subject_id == subj.id)))
         removed = []
         if reports:
@@ -726,10 +726,9 @@ def purge(db: str | None, *, subject: str, reports: bool = False) -> PurgeResult
                     Path(f).unlink()
                     removed.append(f)
         counts["report files"] = len(removed)
-        for model in (FindingRow, OverlapRow, Decision, Import, AllowEntry, ReportFile):
-            res = s.execute(delete(model).where(model.subject_id == subj.id))
-            counts[model.__tablename__] = res.rowcount or 0
-        counts["accounts"] = s.execute(delete(Account).where(Account.subject_id == subj.id)).rowcount or 0
+        for owned in (FindingRow, OverlapRow, Decision, Import, AllowEntry, ReportFile):
+            counts[owned.__tablename__] = rowcount(s.execute(delete(owned).where(owned.subject_id == subj.id)))
+        counts["accounts"] = rowcount(s.execute(delete(Account).where(Account.subject_id == subj.id)))
         for run in s.scalars(select(AuditRun)):
             ids = (run.parameters or {}).get("subjects", [])
             if subj.id in ids:

@@ -14,6 +14,11 @@ DEFAULT_DB = "footprint.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE touched (`Session.execute` is typed as returning rows)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def resolve_db(db: str | None) -> str:
     """`--db`, else `FOOTPRINT_DB`, else `./footprint.db`, as an SQLAlchemy URL."""
     value = db or os.environ.get("FOOTPRINT_DB") or DEFAULT_DB

@@ -21,6 +21,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from auditor.clock import utcnow
+from auditor.db import rowcount
 from auditor.errors import MalformedArchive
 from auditor.models import Account, Connection, Content, Import, Interaction, Media, Subject
 from auditor.records import (
@@ -271,9 +272,9 @@ class _Table:
             fam_cond = list(cond)
             if self.family_col:
                 fam_cond[-1] = getattr(m, self.family_col) == fam
-            res = self.s.execute(update(m).where(and_(*fam_cond)).values(deleted_at=now))
-            if res.rowcount:
-                self.result.deleted[fam] = self.result.deleted.get(fam, 0) + res.rowcount
+            gone = rowcount(self.s.execute(update(m).where(and_(*fam_cond)).values(deleted_at=now)))
+            if gone:
+                self.result.deleted[fam] = self.result.deleted.get(fam, 0) + gone
 
 
 class _AccountWriter:

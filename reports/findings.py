@@ -242,6 +242,8 @@ def item_identities(
                 .order_by(Connection.deleted_at.is_not(None), Connection.id)
             )
             for native_id, relation in rows:
+                if native_id is None:
+                    continue  # not asked for: the query matches ids only
                 for fp in wanted[(account_id, native_id)]:
                     relations.setdefault(fp, relation)
     return keys, relations

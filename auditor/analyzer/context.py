@@ -233,8 +233,9 @@ class AnalysisContext:
             .where(k.account_id.in_(ids), k.deleted_at.is_(None))
             .order_by(k.account_id, k.id)
         )
-        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
-            yield ConnectionView(*row)
+        for rid, acc, platform, relation, key, nid, handle, name, url, created in self._session.execute(
+                stmt.execution_options(yield_per=BATCH)):
+            yield ConnectionView(rid, acc, platform, relation, key, nid, handle, name, url, created)
 
     def interactions(self, account_id: int | None = None) -> Iterator[InteractionView]:
         """Non-deleted interaction rows of one account, or of all the subject's accounts."""

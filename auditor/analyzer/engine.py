@@ -29,6 +29,7 @@ contributions of a finding sum to its score.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
@@ -40,6 +41,8 @@ from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_a
 from auditor.analyzer.rules.literals import required_literals, start_literals
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
 from auditor.analyzer.scoring import clamp, to_decimal
+from auditor.analyzer.superset import PatternSet
+from auditor.analyzer.superset import available as superset_available
 from auditor.analyzer.textfold import fold
 from auditor.analyzer.trie import trie_regex
 from auditor.codes import codes_for, resolve
@@ -56,7 +59,11 @@ __all__ = ["Engine", "Hit", "ScanStats", "build_finding", "default_engine", "eng
 class Engine:
     """Scans texts with a fixed list of rules and per-text code detectors."""
 
-    def __init__(self, rules: Sequence[Rule], detectors: Sequence[TextDetector] = ()) -> None:
+    def __init__(self, rules: Sequence[Rule], detectors: Sequence[TextDetector] = (), *,
+                 fast: bool | None = None) -> None:
+        """`fast`: pick the candidate patterns with one RE2 set (superset.py) instead of the
+        trie pass; None uses it when google-re2 is installed and FOOTPRINT_RE2 is not "0".
+        The findings are the same either way."""
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.detectors: tuple[TextDetector, ...] = tuple(detectors)
         # Rules and detectors share one index space: rules first, then detectors.
@@ -104,6 +111,21 @@ class Engine:
         # lower-casing would change the text's length and so its offsets.
         self._prefilter = re.compile(alternation) if alternation else None
         self._prefilter_i = re.compile(alternation, re.IGNORECASE) if alternation else None
+        if fast is None:
+            fast = os.environ.get("FOOTPRINT_RE2", "1") != "0" and superset_available()
+        self._fast = fast
+        self._set: _SetPass | None = None  # built on first use (compiling it takes a second)
+
+    @property
+    def uses_set(self) -> bool:
+        """Whether scans pick candidates with the RE2 set (False: the trie pass)."""
+        return self._set_pass() is not None
+
+    def _set_pass(self) -> _SetPass | None:
+        if self._fast and self._set is None:
+            self._set = _SetPass.build(self._units, len(self.rules))
+            self._fast = self._set is not None
+        return self._set
 
     # -- one text ------------------------------------------------------------------------------
 
@@ -155,6 +177,11 @@ class Engine:
         """
         folded = fold(text)
         folded_context = fold(context) if context else None
+        set_pass = self._set_pass() if self._fast else None
+        reported = set_pass.candidates(folded) if set_pass is not None else None
+        if reported is not None:
+            chosen = sorted(reported.keys() & self._by_kind.get(kind, frozenset()))
+            return self._scan_set(folded, folded_context, kind, chosen, reported, stats)
         found, positions = self._pass(folded, kind)
         chosen = sorted(found)
         if stats is not None:
@@ -178,6 +205,32 @@ class Engine:
             stats.per_text_regex_runs.append(stats.regex_runs - before)
         return _apply_supersedes(hits)
 
+    def _scan_set(self, folded: str, folded_context: str | None, kind: str, chosen: list[int],
+                  reported: dict[int, frozenset[int]], stats: ScanStats | None) -> list[Hit]:
+        """`scan` after the set pass: each candidate rule runs only the patterns it reported."""
+        if stats is not None:
+            stats.texts += 1
+            stats.prefilter_passes += 1
+            stats.candidates += len(chosen)
+            before = stats.regex_runs
+        hits: list[Hit] = []
+        n_rules = len(self.rules)
+        for i in chosen:
+            if i < n_rules:
+                rule = self.rules[i]
+                could = reported[i]
+                if not could:
+                    continue  # its keyword occurs, but none of its patterns can match
+                starts = [None if k in could else _NOWHERE for k in range(len(rule.patterns))]
+                hit = evaluate(rule, folded, stats, starts)
+            else:
+                hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
+            if hit is not None:
+                hits.append(hit)
+        if stats is not None:
+            stats.per_text_regex_runs.append(stats.regex_runs - before)
+        return _apply_supersedes(hits)
+
     def findings(self, text: str, *, kind: str, item: ItemRef, account_id: int | None, role: str,
                  identified: bool, codes: list[str], context: str | None = None,
                  visibility: str | None = None) -> list[Finding]:
@@ -189,6 +242,56 @@ class Engine:
                               adjustments=[a for a in (adjustment, audience) if a is not None])
                 for h in self.scan(text, kind, context=context)
                 if h.rule.audience != "clients" or clients_see_it]
+
+
+class _SetPass:
+    """The RE2 form of the pass (superset.py): one set holds every pattern of every rule and, per
+    rule and per detector, the alternation of its keywords. A unit is a candidate when its
+    keywords occur (as with the trie pass: no keyword, no pattern runs) and, for a rule, one of
+    its patterns may match; `candidates` maps each candidate to those patterns (the set reports
+    a superset; `evaluate` runs only them, with Python's `re`)."""
+
+    def __init__(self, patterns: PatternSet, entries: list[tuple[int, int]]) -> None:
+        self._patterns = patterns
+        self._entries = entries  # set entry → (unit index, pattern index; -1 for the keywords)
+
+    @classmethod
+    def build(cls, units: Sequence[Rule], n_rules: int) -> _SetPass | None:
+        regexes: list[re.Pattern[str]] = []
+        entries: list[tuple[int, int]] = []
+        keyword_entries: set[int] = set()
+        for i, unit in enumerate(units):
+            keywords = [kw.lower() for kw in unit.prefilter or unit.keywords]
+            if not keywords:
+                continue  # never a candidate on the trie pass either
+            keyword_entries.add(len(regexes))
+            regexes.append(re.compile(trie_regex(keywords), re.IGNORECASE))
+            entries.append((i, -1))
+            if i < n_rules:
+                for k, pattern in enumerate(unit.patterns):
+                    regexes.append(pattern.regex)
+                    entries.append((i, k))
+        patterns = PatternSet(regexes)
+        if keyword_entries.intersection(patterns.open):
+            return None  # a keyword alternation RE2 cannot take: the trie pass decides instead
+        return cls(patterns, entries)
+
+    def candidates(self, text: str) -> dict[int, frozenset[int]] | None:
+        """Candidate unit → the indices of its patterns that may match; None when `text` must
+        go through the trie pass (superset.py `PatternSet.match`)."""
+        found = self._patterns.match(text)
+        if found is None:
+            return None
+        keyed: set[int] = set()
+        could: dict[int, set[int]] = {}
+        entries = self._entries
+        for j in found:
+            unit, k = entries[j]
+            if k < 0:
+                keyed.add(unit)
+            else:
+                could.setdefault(unit, set()).add(k)
+        return {u: frozenset(could.get(u, ())) for u in keyed}
 
 
 def _apply_supersedes(hits: list[Hit]) -> list[Hit]:

@@ -65,7 +65,8 @@ def _mentions(record: dict[str, Any]) -> tuple[Person, ...]:
     for facet in record.get("facets") or []:
         if not isinstance(facet, dict):
             continue
-        index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
+        index = facet.get("index")
+        index = index if isinstance(index, dict) else {}
         start, end = index.get("byteStart"), index.get("byteEnd")
         written = None
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
@@ -122,12 +123,14 @@ def records_of(did: str, key: str, record: dict[str, Any], source_file: str) -> 
             source_file=source_file,
         )
     elif collection == REPOST:
-        subject = record.get("subject") if isinstance(record.get("subject"), dict) else {}
+        subject = record.get("subject")
+        subject = subject if isinstance(subject, dict) else {}
         yield ContentRecord(PLATFORM, "share", uri, "", created_at=created,
                             url=post_url(subject.get("uri")), visibility="public",
                             source_file=source_file)
     elif collection == LIKE:
-        subject = record.get("subject") if isinstance(record.get("subject"), dict) else {}
+        subject = record.get("subject")
+        subject = subject if isinstance(subject, dict) else {}
         author = did_of(subject.get("uri"))
         if author:
             yield InteractionRecord(PLATFORM, "like", Person(native_id=author), "out",

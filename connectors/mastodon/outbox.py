@@ -22,7 +22,7 @@ Quirks (`../shared/reference/export-formats.md` §5.1, from a real 2022-24 archi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +51,7 @@ class OutboxScan:
     duplicates: int = 0
 
 
-def iter_outbox(source: Source, name: str, scan: OutboxScan) -> Iterator[dict[str, Any]]:
+def iter_outbox(source: Source, name: str, scan: OutboxScan) -> Generator[dict[str, Any], None, None]:
     """Stream the activities of every top-level `orderedItems` array, one object at a time.
 
     Nesting deeper than `Limits.max_depth` is an input error, as is malformed JSON.

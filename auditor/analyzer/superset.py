@@ -1,0 +1,382 @@
+"""Python regexes rewritten for RE2, matching at least what they match: the engine's one pass.
+
+The engine asks one question of every text first: which patterns could match here at all? An
+`re2.Set` answers it for every pattern of every rule in one scan of the text, in C, where the
+trie pass (trie.py) walks the text in Python from hit to hit. The patterns are written for
+Python's `re`, so each is rewritten from its parse tree into RE2 syntax as a **superset**:
+
+- assertions RE2 lacks or that could only remove matches (`\\b`, `^`, `$`, lookarounds) are
+  dropped, so the rewrite matches wherever the original does, and sometimes elsewhere;
+- `.` matches any character (DOTALL), a back-reference matches anything;
+- `\\w`, `\\d`, `\\s` and their negations become the exact code-point ranges Python's `re`
+  gives them (RE2's own are ASCII-only), computed once from Python's `re` itself;
+- case-insensitivity is kept exactly where the original has it (a negated class under a
+  wrongly added `(?i)` would match less, not more).
+
+A pattern the set reports is then run by Python's `re` as before, so a rewrite that matches
+too much costs time, never a finding. A pattern that cannot be rewritten, or that RE2 refuses,
+is run on every text it is a candidate for. Texts RE2 cannot take as written (lone surrogates)
+and texts with characters whose case folding differs between the two engines go the old way.
+
+google-re2 is an optional dependency (`pip install 'footprint[fast]'`); without it the engine
+uses the trie pass alone, with the same findings.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+try:  # Python 3.11 moved the parser under a private name; both are the standard library's.
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+__all__ = ["PatternSet", "available", "superset_source"]
+
+class Untranslatable(ValueError):
+    """A construct with no superset rewrite here (the pattern is then run on every candidate)."""
+
+
+#: Python's `\\s` for str patterns, exactly (RE2's `\\s` is ASCII-only).
+_SPACE = ((0x9, 0xD), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A),
+          (0x2028, 0x2029), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000))
+_ASCII_WORD = ((0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A))
+_ASCII_DIGIT = ((0x30, 0x39),)
+
+
+@cache
+def _category_ranges() -> dict[Any, tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """Per category (`\\w`, `\\d`, `\\s` and negations, as Python's `re` reads them in a str
+    pattern): (ranges holding every character it matches, ranges holding only characters it
+    matches). A positive class takes the first, a negated class the second, so that the class
+    as a whole is a superset either way. `\\w` and `\\d` have 734 and 62 exact ranges, which make
+    RE2's automata large and slow; "not a space" contains both, ASCII letters are inside both."""
+    space = list(_SPACE)
+    not_space = _complement(space)
+    return {
+        _c.CATEGORY_SPACE: (space, space),
+        _c.CATEGORY_NOT_SPACE: (not_space, not_space),
+        _c.CATEGORY_WORD: (not_space, list(_ASCII_WORD)),
+        _c.CATEGORY_NOT_WORD: (_complement(_ASCII_WORD), space),
+        _c.CATEGORY_DIGIT: (not_space, list(_ASCII_DIGIT)),
+        _c.CATEGORY_NOT_DIGIT: (_complement(_ASCII_DIGIT), space),
+    }
+
+
+def _runs(s: str) -> Iterable[tuple[int, int]]:
+    """The maximal runs of consecutive code points in `s` (ascending), as (first, last)."""
+    start = prev = ord(s[0])
+    for ch in s[1:]:
+        c = ord(ch)
+        if c != prev + 1:
+            yield start, prev
+            start = c
+        prev = c
+    yield start, prev
+
+
+def _complement(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Every code point not in `ranges` (surrogates included: RE2 never sees them)."""
+    out: list[tuple[int, int]] = []
+    nxt = 0
+    for lo, hi in ranges:
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = hi + 1
+    if nxt <= sys.maxunicode:
+        out.append((nxt, sys.maxunicode))
+    return [(lo, hi) for lo, hi in out if not (lo >= 0xD800 and hi <= 0xDFFF)]
+
+
+def _char(c: int) -> str:
+    """One code point as RE2 reads it inside or outside a class."""
+    if c < 0x80 and (chr(c).isalnum() or chr(c) == "_"):
+        return chr(c)
+    return f"\\x{{{c:x}}}"
+
+
+def _class_items(items: Sequence[tuple[Any, Any]]) -> tuple[bool, str]:
+    negate = any(op is _c.NEGATE for op, _av in items)
+    parts: list[str] = []
+    for op, av in items:
+        if op is _c.NEGATE:
+            continue
+        if op is _c.LITERAL:
+            parts.append(_char(av))
+        elif op is _c.RANGE:
+            parts.append(f"{_char(av[0])}-{_char(av[1])}")
+        elif op is _c.CATEGORY:
+            both = _category_ranges().get(av)
+            if both is None:
+                raise Untranslatable(f"category {av}")
+            cat = both[1] if negate else both[0]
+            parts.extend(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in cat)
+        else:
+            raise Untranslatable(f"class item {op}")
+    return negate, "".join(parts)
+
+
+_WS = frozenset((9, 10, 11, 12, 13, 32))
+
+
+def _atom_chars(op: Any, av: Any) -> tuple[bool, bool]:
+    """(can match whitespace, can match a letter) for one single-character atom."""
+    if op is _c.LITERAL:
+        return av in _WS, chr(av).isalpha()
+    if op in (_c.NOT_LITERAL, _c.ANY):
+        return True, True
+    if op is _c.IN:
+        negate = any(o is _c.NEGATE for o, _a in av)
+        space = letter = False
+        for o, a in av:
+            if o is _c.LITERAL:
+                space, letter = space or a in _WS, letter or chr(a).isalpha()
+            elif o is _c.RANGE:
+                space = space or a[0] <= 32 <= a[1]
+                letter = letter or any(chr(c).isalpha() for c in range(a[0], min(a[1], a[0] + 200) + 1))
+            elif o is _c.CATEGORY:
+                space = space or a in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD, _c.CATEGORY_NOT_DIGIT)
+                letter = letter or a in (_c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_NOT_DIGIT)
+        # A negated class matches whitespace unless it names it, and letters unless it names them.
+        return (not space, not letter) if negate else (space, letter)
+    return True, True
+
+
+def _spans_words(tree: Iterable[tuple[Any, Any]]) -> bool:
+    """Whether a repeated part can run across words: it matches whitespace and letters both
+    (`\\W+` and `\\s+` only run between words, `\\w+` within one)."""
+    space = letter = False
+    stack = [list(tree)]
+    while stack:
+        for op, av in stack.pop():
+            if op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+                s, t = _atom_chars(op, av)
+                space, letter = space or s, letter or t
+            elif op is _c.BRANCH:
+                stack.extend(list(alt) for alt in av[1])
+            elif op is _c.SUBPATTERN:
+                stack.append(list(av[3]))
+            elif op is _c.ATOMIC_GROUP:
+                stack.append(list(av))
+            elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+                stack.append(list(av[2]))
+            elif op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
+                return True
+    return space and letter
+
+
+def _translate(tree: Iterable[tuple[Any, Any]], icase: bool, cut_wide: bool = True) -> tuple[str, bool]:
+    """RE2 source for a sequence, and whether it was cut short.
+
+    A repeat that can run across words (`.{0,80}`, `(?:\\w+\\W+){0,6}`, `[^.!?]*`) ends the
+    rewrite: what comes before it is kept, it and the rest are dropped. Every match of the
+    original begins with a match of what is kept, so the rewrite is still a superset; and the
+    set's automaton no longer carries a half-matched pattern along the rest of the text, which
+    is what makes a DFA over hundreds of such patterns grow without bound."""
+    out: list[str] = []
+    for op, av in tree:
+        cut = False
+        if op is _c.LITERAL:
+            out.append(_char(av))
+        elif op is _c.NOT_LITERAL:
+            out.append(f"[^{_char(av)}]")
+        elif op is _c.ANY:
+            out.append("(?s:.)")
+        elif op is _c.IN:
+            negate, body = _class_items(av)
+            if not body:
+                out.append("(?s:.)" if negate else "[^\\x{0}-\\x{10ffff}]")
+            else:
+                out.append(f"[{'^' if negate else ''}{body}]")
+        elif op is _c.BRANCH:
+            alts = [_translate(alt, icase, cut_wide) for alt in av[1]]
+            cut = any(c for _s, c in alts)
+            out.append("(?:" + "|".join(src for src, _c2 in alts) + ")")
+        elif op is _c.SUBPATTERN:
+            _group, add, remove, sub = av
+            inner_icase = (icase or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            body, cut = _translate(sub, inner_icase, cut_wide)
+            if inner_icase != icase:
+                body = f"(?{'i' if inner_icase else '-i'}:{body})"
+            out.append(f"(?:{body})")
+        elif op is _c.ATOMIC_GROUP:
+            body, cut = _translate(av, icase, cut_wide)
+            out.append(f"(?:{body})")
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            lo, hi, sub = av
+            if cut_wide and (hi is _c.MAXREPEAT or hi > 1) and _spans_words(sub):
+                return "".join(out), True
+            body, cut = _translate(sub, icase, cut_wide)
+            if cut:
+                # The part was cut inside: its first repetition's kept prefix, when it must occur.
+                if lo >= 1:
+                    out.append(f"(?:{body})")
+                return "".join(out), True
+            if not body:
+                continue
+            # A counted repeat within a word (`\\w{3,}`, `s{0,2}`) is widened to `*` or `+`:
+            # counting makes the automaton larger for nothing a filter needs.
+            if (lo, hi) == (0, 1):
+                quant = "?"
+            elif (lo, hi) == (1, 1):
+                quant = ""
+            else:
+                quant = "*" if lo == 0 else "+"
+            out.append(f"(?:{body}){quant}")
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # an assertion only removes matches: dropped, the rewrite is a superset
+        elif op is _c.GROUPREF:
+            return "".join(out), True  # whatever the group held: cut here
+        elif op is _c.GROUPREF_EXISTS:
+            _group, yes, no = av
+            alts = [_translate(yes, icase, cut_wide), _translate(no, icase, cut_wide) if no else ("", False)]
+            cut = any(c for _s, c in alts)
+            out.append("(?:" + "|".join(src for src, _c2 in alts) + ")")
+        else:
+            raise Untranslatable(f"construct {op}")
+        if cut:
+            return "".join(out), True
+    return "".join(out), False
+
+
+def _MATCHES_EMPTY(source: str) -> bool:
+    import re2
+
+    return re2.search(source, "") is not None
+
+
+def superset_source(regex: re.Pattern[str], *, cut: bool = True) -> str:
+    """RE2 syntax for a regex matching wherever `regex` finds a match (and maybe elsewhere).
+
+    With `cut`, the rewrite stops before the first repeat that can run across words (the form
+    the set takes); without it, such repeats are widened instead (the form a pattern the set
+    reports is checked with on its own). Raises `Untranslatable` for a construct with no
+    rewrite, or when what is left would match any text.
+    """
+    if not isinstance(regex.pattern, str):
+        raise Untranslatable("bytes pattern")
+    tree = _p.parse(regex.pattern, regex.flags)
+    icase = bool(regex.flags & re.IGNORECASE)
+    body, _cut = _translate(tree, icase, cut)
+    if not body or _MATCHES_EMPTY(body):
+        raise Untranslatable("what is left matches everywhere")  # only assertions: no use as a filter
+    return f"(?i:{body})" if icase else body
+
+
+#: Characters Python's IGNORECASE matches against other letters than RE2's case folding does
+#: (dotless i, long s, the Kelvin sign, Greek iota forms): texts holding one go the old way.
+#: `special_folds()` derives the set; a test checks that this copy is the same.
+SPECIAL_FOLDS = frozenset("\u0131\u017f\u0345\u03b9\u1fbe\u212a")
+
+
+def special_folds() -> frozenset[str]:
+    """The non-ASCII characters on which the two engines' case-insensitive matching disagree:
+    each letter with a one-character upper or lower case is matched, under IGNORECASE, against
+    that partner by both engines, plus the folds Python's `re` adds on purpose (`_ignorecase_fixes`)."""
+    import re2  # type: ignore[import-not-found]
+
+    odd: set[str] = set()
+    for c in range(0x80, sys.maxunicode + 1):
+        if 0xD800 <= c <= 0xDFFF:
+            continue
+        ch = chr(c)
+        if ch.lower() == ch and ch.upper() == ch:
+            continue
+        partners = {ch.lower(), ch.upper()} - {ch}
+        for p in partners:
+            if len(p) != 1:
+                continue
+            py = re.fullmatch(re.escape(p), ch, re.IGNORECASE) is not None
+            r2 = re2.fullmatch(f"(?i){_char(ord(p))}", ch) is not None
+            if py != r2:
+                odd.update((ch, p))
+    for a, b in ((0x69, 0x131), (0x73, 0x17F), (0x6B, 0x212A), (0x3B9, 0x345), (0x3B9, 0x1FBE)):
+        odd.update((chr(a), chr(b)))
+    odd = {ch for ch in odd if not ch.isascii()}
+    return frozenset(odd)
+
+
+def available() -> bool:
+    """Whether google-re2 can be imported (the `fast` extra)."""
+    try:
+        import re2  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class PatternSet:
+    """One RE2 set over many Python regexes: which of them could match a text, in one scan.
+
+    `match(text)` returns the indices (into `regexes`) of every regex that may match, always
+    including those that could not be rewritten (`open`); None when the text must be checked
+    the old way (lone surrogates, or a character whose case folding differs between engines).
+    """
+
+    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+        import re2
+
+        options = re2.Options()
+        options.max_mem = 256 << 20
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        self.index: list[int] = []  # set position → regex index
+        # Per set position: the whole pattern's rewrite, searched alone when the set reports
+        # the cut form (None when nothing was cut, or RE2 refuses the whole form).
+        self._whole: list[Any] = []
+        open_: list[int] = []
+        for j, regex in enumerate(regexes):
+            try:
+                source = superset_source(regex)
+                self._set.Add(source)
+            except (Untranslatable, re2.error, ValueError, TypeError):
+                open_.append(j)
+                continue
+            self.index.append(j)
+            self._whole.append(self._whole_form(regex, source))
+        self.open: tuple[int, ...] = tuple(open_)
+        self._set.Compile()
+        self._odd = SPECIAL_FOLDS
+
+    @staticmethod
+    def _whole_form(regex: re.Pattern[str], cut_source: str) -> Any:
+        import re2
+
+        try:
+            whole = superset_source(regex, cut=False)
+            if whole == cut_source:
+                return None
+            options = re2.Options()
+            options.max_mem = 8 << 20
+            options.log_errors = False
+            # A set of one: RE2 answers "does it match" with its forward DFA alone, where a
+            # search would also run backwards for where the match starts.
+            single = re2.Set.SearchSet(options)
+            single.Add(whole)
+            single.Compile()
+            return single
+        except (Untranslatable, re2.error, ValueError, TypeError):
+            return None
+
+    def match(self, text: str) -> list[int] | None:
+        if text.isascii():
+            data = text.encode("ascii")
+        else:
+            if not self._odd.isdisjoint(text):
+                return None
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+        found = self._set.Match(data)
+        if not found:
+            return list(self.open)
+        index, whole = self.index, self._whole
+        out = [index[k] for k in found if whole[k] is None or whole[k].Match(data)]
+        return out + list(self.open) if self.open else out
