@@ -7,6 +7,10 @@
    word matches any whitespace). The
    keywords found select the candidates: a rule without a keyword in the text never runs a
    pattern. The start literals found say where each pattern can begin.
+   With google-re2 installed (the `fast` extra), the pass is one RE2 set instead (superset.py,
+   `_SetPass`): every pattern rewritten into RE2 as a superset of itself, and each rule's and
+   detector's keywords; a rule is a candidate when a keyword occurs and the set names one of its
+   patterns, and only those patterns run. Texts the set cannot vouch for take the trie pass.
 2. **Patterns.** A candidate's patterns give the evidence spans. A pattern with start literals
    is tried only at the positions where one of them occurs (what `finditer` would find, without
    trying a long alternation at every character); a pattern without them but with a word every

@@ -311,6 +311,13 @@ def available() -> bool:
     return True
 
 
+#: Matches at the end of any text (empty included): present in every complete answer.
+_SENTINEL = r"\z"
+#: RE2's memory budget for the set's program and its lazily built automaton. Larger is faster
+#: (fewer rebuilds of the automaton's cache) and costs resident memory.
+SET_MEMORY = 256 << 20
+
+
 class PatternSet:
     """One RE2 set over many Python regexes: which of them could match a text, in one scan.
 
@@ -323,13 +330,17 @@ class PatternSet:
         import re2
 
         options = re2.Options()
-        options.max_mem = 256 << 20
+        options.max_mem = SET_MEMORY
         options.log_errors = False
         self._set = re2.Set.SearchSet(options)
-        self.index: list[int] = []  # set position → regex index
+        # Position 0 is a sentinel that matches at the end of every text. RE2 reports no error
+        # when its automaton runs out of memory part way (it returns what it found so far), so
+        # a result without the sentinel is not trusted: the text goes the old way.
+        self._set.Add(_SENTINEL)
+        self.index: list[int] = [-1]  # set position → regex index
         # Per set position: the whole pattern's rewrite, searched alone when the set reports
         # the cut form (None when nothing was cut, or RE2 refuses the whole form).
-        self._whole: list[Any] = []
+        self._whole: list[Any] = [None]
         open_: list[int] = []
         for j, regex in enumerate(regexes):
             try:
@@ -355,10 +366,11 @@ class PatternSet:
             options = re2.Options()
             options.max_mem = 8 << 20
             options.log_errors = False
-            # A set of one: RE2 answers "does it match" with its forward DFA alone, where a
-            # search would also run backwards for where the match starts.
+            # A set of one (and the sentinel): RE2 answers "does it match" with its forward DFA
+            # alone, where a search would also run backwards for where the match starts.
             single = re2.Set.SearchSet(options)
             single.Add(whole)
+            single.Add(_SENTINEL)
             single.Compile()
             return single
         except (Untranslatable, re2.error, ValueError, TypeError):
@@ -375,8 +387,14 @@ class PatternSet:
             except UnicodeEncodeError:
                 return None
         found = self._set.Match(data)
-        if not found:
-            return list(self.open)
+        if not found or 0 not in found:
+            return None  # the automaton gave up part way: not a trustworthy answer
         index, whole = self.index, self._whole
-        out = [index[k] for k in found if whole[k] is None or whole[k].Match(data)]
+        out = [index[k] for k in found if k and (whole[k] is None or _may_match(whole[k], data))]
         return out + list(self.open) if self.open else out
+
+
+def _may_match(single: Any, data: bytes) -> bool:
+    """A whole-form set's answer: False only when it scanned the whole text and found nothing."""
+    found = single.Match(data)
+    return not found or 0 in found or 1 not in found

@@ -40,6 +40,10 @@ class SpyRegex:
     def pattern(self) -> str:
         return self.regex.pattern
 
+    @property
+    def flags(self) -> int:  # read (with `pattern`) by the RE2 set pass to rewrite it
+        return self.regex.flags
+
     def finditer(self, text: str, *args: Any) -> Any:
         self.calls += 1
         return self.regex.finditer(text, *args)

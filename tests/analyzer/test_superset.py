@@ -1,0 +1,131 @@
+"""The RE2 set pass (superset.py) must change speed only: the same hits as the trie pass on every
+text, because each rewrite matches wherever its Python pattern does, and texts the set cannot
+answer for go the old way."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.analyzer.detectors.base import discover_text
+from auditor.analyzer.engine import Engine, default_engine
+from auditor.analyzer.rules import active_rules, load_packs
+from auditor.analyzer.textfold import fold
+from tests.helpers import ROOT
+
+re2 = pytest.importorskip("re2", reason="google-re2 (the `fast` extra) is not installed")
+
+from auditor.analyzer import superset
+from auditor.analyzer.superset import PatternSet, Untranslatable, superset_source
+
+EVAL = ROOT / "tests" / "data" / "eval"
+
+
+def _engines() -> tuple[Engine, Engine]:
+    rules = active_rules(load_packs())
+    fast = Engine(rules, [cls() for cls in discover_text()], fast=True)
+    slow = Engine(rules, [cls() for cls in discover_text()], fast=False)
+    assert fast.uses_set and not slow.uses_set
+    return fast, slow
+
+
+FAST, SLOW = _engines()
+
+
+def _same(text: str, kind: str) -> None:
+    assert [repr(h) for h in FAST.scan(text, kind)] == [repr(h) for h in SLOW.scan(text, kind)], text
+
+
+@pytest.mark.parametrize("name", ["dev", "fresh", "fresh2"])
+def test_the_same_hits_as_the_trie_pass_on_the_corpus(name: str) -> None:
+    """Development sets only: the holdout's texts are scored by the floor test, never studied."""
+    for line in (EVAL / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        for kind in ("post", "reply"):
+            _same(item["text"], kind)
+
+
+def test_every_pattern_is_reported_wherever_python_finds_it() -> None:
+    """The superset property on the packs' own examples: a pattern that matches a text is among
+    the set's answers for it (the set may name more, never fewer)."""
+    rules = default_engine().rules
+    regexes = [p.regex for r in rules for p in r.patterns]
+    patterns = PatternSet(regexes)
+    checked = 0
+    for rule in rules:
+        for example in rule.examples:
+            text = fold(example.text)
+            reported = patterns.match(text)
+            if reported is None:
+                continue
+            for j, regex in enumerate(regexes):
+                if regex.search(text):
+                    checked += 1
+                    assert j in reported, (rule.id, regex.pattern[:80], text)
+    assert checked > 300
+
+
+_WORDS = sorted({w for r in default_engine().rules for w in r.keywords} |
+                {"my", "client", "3pm", "session", "today", "DM", "me", "you", "her", "@ana", "paciente",
+                 "\u0131", "\u212a", "\u00e9", "\U0001d5ff", "\n", "...", "!", "'"})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=4)), max_size=30),
+       st.sampled_from(["post", "reply", "comment", "bio", "caption"]))
+def test_the_same_hits_on_generated_texts(words: list[str], kind: str) -> None:
+    _same(" ".join(words), kind)
+
+
+def test_texts_the_set_cannot_answer_for_go_the_old_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    patterns = PatternSet([re.compile(r"\bclient\b", re.IGNORECASE)])
+    assert patterns.match("my client") == [0]
+    assert patterns.match("nothing here") == []
+    assert patterns.match("my cl\u0131ent") is None  # dotless i: the engines fold it differently
+    assert patterns.match("lone \ud800 surrogate") is None
+    # RE2 gives no error when its automaton gives up part way; a missing sentinel says so.
+    monkeypatch.setattr(patterns, "_set", type("Broken", (), {"Match": staticmethod(lambda data: [])})())
+    assert patterns.match("my client") is None
+    text = "Saw my 3pm client at the gym today, she cried about her divorce"
+    broken = Engine(SLOW.rules, SLOW.detectors, fast=True)
+    assert broken.uses_set
+    monkeypatch.setattr(broken._set._patterns, "_set",  # type: ignore[union-attr]
+                        type("Broken", (), {"Match": staticmethod(lambda data: None)})())
+    assert [repr(h) for h in broken.scan(text)] == [repr(h) for h in SLOW.scan(text)] != []
+
+
+@pytest.mark.parametrize(("pattern", "flags", "matches", "cut"), [
+    (r"(?<!not )\bmy client\b", re.IGNORECASE, ["MY CLIENT"], "my"),                        # assertions dropped
+    (r"client.{0,80}cried", 0, ["client cried"], "client"),                        # cut before a wide repeat
+    (r"\w+@\w+\.com", 0, ["ana@x.com", "\u00e9@\u00e9.com"], r"\x{40}"),                 # \w holds Python's letters
+    (r"[^\w\s]+ me", 0, ["!! me"], r"\x{20}me"),                                         # negated class: a superset
+    (r"(?-i:DM) me", re.IGNORECASE, ["DM ME"], "DM"),                                       # case kept where it is set
+    (r"(a)\1b", 0, ["aab"], "a"),                                                  # back-reference: cut there
+])
+def test_rewrites(pattern: str, flags: int, matches: list[str], cut: str) -> None:
+    source = superset_source(re.compile(pattern, flags))
+    whole = superset_source(re.compile(pattern, flags), cut=False)
+    for text in matches:
+        assert re.search(pattern, text, flags), text
+        assert re2.search(source, text) and re2.search(whole, text), (source, text)
+    assert cut in source
+    if "(?<!" in pattern:
+        assert re2.search(source, "not my client"), "a superset: dropping the assertion matches more"
+    if "(?-i:" in pattern:
+        assert not re2.search(source, "dm me"), "a case-sensitive part must stay case-sensitive"
+
+
+def test_a_pattern_that_leaves_nothing_to_filter_on_is_run_on_every_text() -> None:
+    with pytest.raises(Untranslatable):
+        superset_source(re.compile(r"(?:^|\W+).{0,40}cried"))
+    patterns = PatternSet([re.compile(r"(?:^|\W+).{0,40}cried"), re.compile("client")])
+    assert patterns.open == (0,)
+    assert patterns.match("nothing") == [0]
+
+
+def test_special_folds_are_what_the_two_engines_disagree_on() -> None:
+    assert superset.special_folds() == superset.SPECIAL_FOLDS
