@@ -19,6 +19,7 @@ from auditor.analyzer.detectors.base import Detector, TextDetector, discover, di
 from auditor.analyzer.engine import Engine, engine_for, scan_text, sort_findings
 from auditor.analyzer.rules import active_rules, load_packs, rules_version
 from auditor.analyzer.rules.schema import Rule, RulePack
+from auditor.analyzer.superset import SET_MIN_TEXTS
 from auditor.errors import RulePackError
 from auditor.findings import Finding, ItemRef
 
@@ -68,10 +69,10 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     text_detectors = discover_text()
     _check_id_collisions(rules, [*detectors, *text_detectors])
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
-    engine = engine_for(rules, text_detectors)
+    total = ctx.count_texts()
+    engine = engine_for(rules, text_detectors, fast=None if total >= SET_MIN_TEXTS else False)
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
-    total = ctx.count_texts() if progress is not None else None
     done = 0
     for item in ctx.texts():
         if progress is not None and done % PROGRESS_EVERY == 0:

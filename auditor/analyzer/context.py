@@ -175,7 +175,7 @@ class AnalysisContext:
         return stmt
 
     def count_texts(self) -> int:
-        """How many items `texts()` will yield (for progress)."""
+        """How many items `texts()` will yield (for progress, and to pick the engine's pass)."""
         if not self._account_ids(None):
             return 0
         return int(self._session.execute(self._text_filter(select(func.count(Content.id)))).scalar_one())

@@ -569,17 +569,19 @@ def build_finding(hit: Hit, text: str, *, item: ItemRef, account_id: int | None,
 # -- convenience entry point -----------------------------------------------------------------
 
 
-_ENGINES: dict[tuple[int, ...], tuple[Engine, tuple[object, ...]]] = {}
+_ENGINES: dict[tuple[int | bool | None, ...], tuple[Engine, tuple[object, ...]]] = {}
 
 
-def engine_for(rules: Sequence[Rule], detectors: Sequence[type[TextDetector]]) -> Engine:
+def engine_for(rules: Sequence[Rule], detectors: Sequence[type[TextDetector]], *,
+               fast: bool | None = None) -> Engine:
     """An engine over `rules` and new instances of `detectors`, reused while the same rule
-    objects are asked for again (building one compiles every keyword and start literal)."""
-    key = tuple(map(id, rules)) + (0,) + tuple(map(id, detectors))
+    objects are asked for again (building one compiles every keyword and start literal).
+    `fast` as for `Engine`."""
+    key = (*map(id, rules), 0, *map(id, detectors), fast)
     cached = _ENGINES.get(key)
     if cached is not None:
         return cached[0]
-    engine = Engine(rules, [cls() for cls in detectors])
+    engine = Engine(rules, [cls() for cls in detectors], fast=fast)
     if len(_ENGINES) >= 4:
         _ENGINES.clear()
     # The rule objects are kept with the engine, so that their ids stay theirs.

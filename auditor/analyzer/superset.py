@@ -311,6 +311,12 @@ def available() -> bool:
     return True
 
 
+#: Below this many texts an audit keeps the trie pass: compiling the set takes one to two
+#: seconds and RE2 builds its automaton as texts arrive, so the set pays off only on a large
+#: footprint (the demo's few hundred texts take two seconds longer with it; 100,000 posts a
+#: third less time).
+SET_MIN_TEXTS = 20_000
+
 #: Matches at the end of any text (empty included): present in every complete answer.
 _SENTINEL = r"\z"
 #: RE2's memory budget for the set's program and its lazily built automaton. Larger is faster

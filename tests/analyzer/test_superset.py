@@ -129,3 +129,27 @@ def test_a_pattern_that_leaves_nothing_to_filter_on_is_run_on_every_text() -> No
 
 def test_special_folds_are_what_the_two_engines_disagree_on() -> None:
     assert superset.special_folds() == superset.SPECIAL_FOLDS
+
+
+def test_an_audit_uses_the_set_only_on_a_large_footprint(session, rows, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import analyzer
+    from auditor.analyzer import engine as engine_module
+
+    subject = rows.subject()
+    account = rows.account(subject, handle="dana_counsels", role="professional")
+    for n, text in enumerate(["My 3pm client cried about her divorce again.", "Lovely walk by the lake.",
+                              "DM me for a free diagnosis, I can tell you have ADHD."]):
+        rows.content(account, f"t{n}", text)
+    asked: list[bool | None] = []
+    real = engine_module.engine_for
+
+    def spy(rules, detectors, *, fast=None):  # type: ignore[no-untyped-def]
+        asked.append(fast)
+        return real(rules, detectors, fast=fast)
+
+    monkeypatch.setattr(analyzer, "engine_for", spy)
+    small = analyzer.analyze(session, subject.id)
+    monkeypatch.setattr(analyzer, "SET_MIN_TEXTS", 3)
+    large = analyzer.analyze(session, subject.id)
+    assert asked == [False, None]
+    assert [f.fingerprint for f in small.findings] == [f.fingerprint for f in large.findings] != []
