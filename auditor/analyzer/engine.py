@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache, partial
 from typing import TYPE_CHECKING, TypeVar
 
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
@@ -181,13 +181,16 @@ class Engine:
         """
         folded = fold(text)
         folded_context = fold(context) if context else None
-        set_pass = self._set_pass() if self._fast else None
+        set_pass = self._set_pass()
         reported = set_pass.candidates(folded) if set_pass is not None else None
+        starts_of: Callable[[int], list[list[int] | None] | None]
         if reported is not None:
             chosen = sorted(reported.keys() & self._by_kind.get(kind, frozenset()))
-            return self._scan_set(folded, folded_context, kind, chosen, reported, stats)
-        found, positions = self._pass(folded, kind)
-        chosen = sorted(found)
+            starts_of = partial(self._set_starts, reported)
+        else:
+            found, positions = self._pass(folded, kind)
+            chosen = sorted(found)
+            starts_of = partial(self._starts, positions=positions)
         if stats is not None:
             stats.texts += 1
             stats.prefilter_passes += 1
@@ -197,9 +200,9 @@ class Engine:
         n_rules = len(self.rules)
         for i in chosen:
             if i < n_rules:
-                starts = self._starts(i, positions)
+                starts = starts_of(i)
                 if starts is None:
-                    continue  # no pattern of the rule can match: none of their start literals occurs
+                    continue  # no pattern of the rule can match here
                 hit = evaluate(self.rules[i], folded, stats, starts)
             else:
                 hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
@@ -209,31 +212,13 @@ class Engine:
             stats.per_text_regex_runs.append(stats.regex_runs - before)
         return _apply_supersedes(hits)
 
-    def _scan_set(self, folded: str, folded_context: str | None, kind: str, chosen: list[int],
-                  reported: dict[int, frozenset[int]], stats: ScanStats | None) -> list[Hit]:
-        """`scan` after the set pass: each candidate rule runs only the patterns it reported."""
-        if stats is not None:
-            stats.texts += 1
-            stats.prefilter_passes += 1
-            stats.candidates += len(chosen)
-            before = stats.regex_runs
-        hits: list[Hit] = []
-        n_rules = len(self.rules)
-        for i in chosen:
-            if i < n_rules:
-                rule = self.rules[i]
-                could = reported[i]
-                if not could:
-                    continue  # its keyword occurs, but none of its patterns can match
-                starts = [None if k in could else _NOWHERE for k in range(len(rule.patterns))]
-                hit = evaluate(rule, folded, stats, starts)
-            else:
-                hit = self.detectors[i - n_rules].scan(folded, kind=kind, context=folded_context, stats=stats)
-            if hit is not None:
-                hits.append(hit)
-        if stats is not None:
-            stats.per_text_regex_runs.append(stats.regex_runs - before)
-        return _apply_supersedes(hits)
+    def _set_starts(self, reported: dict[int, frozenset[int]], i: int) -> list[list[int] | None] | None:
+        """`_starts` after the set pass: rule `i` runs over the text only the patterns the set
+        named for it; None when it named none (a keyword occurs, no pattern can match)."""
+        could = reported[i]
+        if not could:
+            return None
+        return [None if k in could else _NOWHERE for k in range(len(self.rules[i].patterns))]
 
     def findings(self, text: str, *, kind: str, item: ItemRef, account_id: int | None, role: str,
                  identified: bool, codes: list[str], context: str | None = None,

@@ -7,11 +7,15 @@ Python's `re`, so each is rewritten from its parse tree into RE2 syntax as a **s
 
 - assertions RE2 lacks or that could only remove matches (`\\b`, `^`, `$`, lookarounds) are
   dropped, so the rewrite matches wherever the original does, and sometimes elsewhere;
-- `.` matches any character (DOTALL), a back-reference matches anything;
-- `\\w`, `\\d`, `\\s` and their negations become the exact code-point ranges Python's `re`
-  gives them (RE2's own are ASCII-only), computed once from Python's `re` itself;
+- `.` matches any character (DOTALL);
+- `\\s` becomes the code-point ranges Python's `re` gives it (RE2's own is ASCII-only); `\\w`
+  and `\\d` become "not a space" in a class and ASCII letters or digits in a negated class,
+  so that the class holds at least what Python's does (`_category_ranges`);
 - case-insensitivity is kept exactly where the original has it (a negated class under a
-  wrongly added `(?i)` would match less, not more).
+  wrongly added `(?i)` would match less, not more);
+- the set's form stops before the first repeat that can run across words (and at a
+  back-reference): every match begins with a match of what is kept. The whole form, with
+  those repeats widened to `*` or `+`, then confirms what the set reports.
 
 A pattern the set reports is then run by Python's `re` as before, so a rewrite that matches
 too much costs time, never a finding. A pattern that cannot be rewritten, or that RE2 refuses,
@@ -67,18 +71,6 @@ def _category_ranges() -> dict[Any, tuple[list[tuple[int, int]], list[tuple[int,
         _c.CATEGORY_DIGIT: (not_space, list(_ASCII_DIGIT)),
         _c.CATEGORY_NOT_DIGIT: (_complement(_ASCII_DIGIT), space),
     }
-
-
-def _runs(s: str) -> Iterable[tuple[int, int]]:
-    """The maximal runs of consecutive code points in `s` (ascending), as (first, last)."""
-    start = prev = ord(s[0])
-    for ch in s[1:]:
-        c = ord(ch)
-        if c != prev + 1:
-            yield start, prev
-            start = c
-        prev = c
-    yield start, prev
 
 
 def _complement(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -245,7 +237,7 @@ def _translate(tree: Iterable[tuple[Any, Any]], icase: bool, cut_wide: bool = Tr
     return "".join(out), False
 
 
-def _MATCHES_EMPTY(source: str) -> bool:
+def _matches_empty(source: str) -> bool:
     import re2
 
     return re2.search(source, "") is not None
@@ -259,12 +251,19 @@ def superset_source(regex: re.Pattern[str], *, cut: bool = True) -> str:
     reports is checked with on its own). Raises `Untranslatable` for a construct with no
     rewrite, or when what is left would match any text.
     """
+    return _source(_parse(regex), bool(regex.flags & re.IGNORECASE), cut)
+
+
+def _parse(regex: re.Pattern[str]) -> Any:
     if not isinstance(regex.pattern, str):
         raise Untranslatable("bytes pattern")
-    tree = _p.parse(regex.pattern, regex.flags)
-    icase = bool(regex.flags & re.IGNORECASE)
+    return _p.parse(regex.pattern, regex.flags)
+
+
+def _source(tree: Any, icase: bool, cut: bool) -> str:
+    """`superset_source` of a parsed pattern (`_translate` does not change the tree)."""
     body, _cut = _translate(tree, icase, cut)
-    if not body or _MATCHES_EMPTY(body):
+    if not body or _matches_empty(body):
         raise Untranslatable("what is left matches everywhere")  # only assertions: no use as a filter
     return f"(?i:{body})" if icase else body
 
@@ -349,24 +348,25 @@ class PatternSet:
         self._whole: list[Any] = [None]
         open_: list[int] = []
         for j, regex in enumerate(regexes):
+            icase = bool(regex.flags & re.IGNORECASE)
             try:
-                source = superset_source(regex)
+                tree = _parse(regex)
+                source = _source(tree, icase, True)
                 self._set.Add(source)
             except (Untranslatable, re2.error, ValueError, TypeError):
                 open_.append(j)
                 continue
             self.index.append(j)
-            self._whole.append(self._whole_form(regex, source))
+            self._whole.append(self._whole_form(tree, icase, source))
         self.open: tuple[int, ...] = tuple(open_)
         self._set.Compile()
-        self._odd = SPECIAL_FOLDS
 
     @staticmethod
-    def _whole_form(regex: re.Pattern[str], cut_source: str) -> Any:
+    def _whole_form(tree: Any, icase: bool, cut_source: str) -> Any:
         import re2
 
         try:
-            whole = superset_source(regex, cut=False)
+            whole = _source(tree, icase, False)
             if whole == cut_source:
                 return None
             options = re2.Options()
@@ -386,7 +386,7 @@ class PatternSet:
         if text.isascii():
             data = text.encode("ascii")
         else:
-            if not self._odd.isdisjoint(text):
+            if not SPECIAL_FOLDS.isdisjoint(text):
                 return None
             try:
                 data = text.encode("utf-8")
