@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +26,9 @@ from auditor.analyzer.superset import PatternSet, Untranslatable, superset_sourc
 EVAL = ROOT / "tests" / "data" / "eval"
 
 
+@cache
 def _engines() -> tuple[Engine, Engine]:
+    """The pass on and off over the built-in packs, built on first use (not at collection)."""
     rules = active_rules(load_packs())
     fast = Engine(rules, [cls() for cls in discover_text()], fast=True)
     slow = Engine(rules, [cls() for cls in discover_text()], fast=False)
@@ -33,11 +36,9 @@ def _engines() -> tuple[Engine, Engine]:
     return fast, slow
 
 
-FAST, SLOW = _engines()
-
-
 def _same(text: str, kind: str) -> None:
-    assert [repr(h) for h in FAST.scan(text, kind)] == [repr(h) for h in SLOW.scan(text, kind)], text
+    fast, slow = _engines()
+    assert [repr(h) for h in fast.scan(text, kind)] == [repr(h) for h in slow.scan(text, kind)], text
 
 
 @pytest.mark.parametrize("name", ["dev", "fresh", "fresh2"])
@@ -91,11 +92,12 @@ def test_texts_the_set_cannot_answer_for_go_the_old_way(monkeypatch: pytest.Monk
     monkeypatch.setattr(patterns, "_set", type("Broken", (), {"Match": staticmethod(lambda data: [])})())
     assert patterns.match("my client") is None
     text = "Saw my 3pm client at the gym today, she cried about her divorce"
-    broken = Engine(SLOW.rules, SLOW.detectors, fast=True)
+    _fast, slow = _engines()
+    broken = Engine(slow.rules, slow.detectors, fast=True)
     assert broken.uses_set
     monkeypatch.setattr(broken._set._patterns, "_set",  # type: ignore[union-attr]
                         type("Broken", (), {"Match": staticmethod(lambda data: None)})())
-    assert [repr(h) for h in broken.scan(text)] == [repr(h) for h in SLOW.scan(text)] != []
+    assert [repr(h) for h in broken.scan(text)] == [repr(h) for h in slow.scan(text)] != []
 
 
 @pytest.mark.parametrize(("pattern", "flags", "matches", "cut"), [
