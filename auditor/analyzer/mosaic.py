@@ -94,7 +94,10 @@ AGE = _c(
     r"|\bin\s+(?:her|his|their)\s+(?:early\s+|late\s+|mid-?\s*)?(?:teens|twenties|thirties|forties|fifties|"
     r"sixties|seventies|eighties|nineties|\d0s)\b"
     r"|\b(?:he|she)(?:'s|\s+is)\s+\d{2}\b|\baged?\s+\d{1,2}\b|\bunder\s+(?:18|20|21|25)\b"
-    r"|\bde\s+\d{1,2}\s+años\b|\b(?:treinta|cuarenta|cincuenta|veinte)\s+y\s+tantos\b",
+    r"|\bde\s+\d{1,2}\s+años\b|\b(?:treinta|cuarenta|cincuenta|veinte)\s+y\s+tantos\b"
+    # Ages spelled out: "a nineteen-year-old", "Forty-one-year-old band director".
+    r"|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)[- ]years?[- ]old\b",
 )
 OCCUPATION = _c(
     "occupation", 0.10, "a job or workplace: 'a surgeon', 'works at the Ford plant', 'enfermera'",
@@ -109,7 +112,7 @@ OCCUPATION = _c(
     r"truck\s+driver|influencer|youtuber|musician|artist|athlete|councilman|councilwoman|mayor|banker)s?\b"
     r"|\bworks\s+(?:at|for)\s+(?:the\s+)?\w+"
     r"|\b(?:enfermera|enfermero|maestra|maestro|profesora|profesor|médico|médica|abogada|abogado|policía|"
-    r"ingeniera|ingeniero|contadora|contador|influencer)\b",
+    r"ingeniera|ingeniero|contadora|contador|influencer|mec[aá]nic[oa]|carpinter[oa]|alba[ñn]il|chofer|bomber[oa]|soldado|pastor|estilista|peluquer[oa]|mesera|mesero|cociner[oa]|enfermer[oa])\b",
 )
 PLACE = _c(
     "place", 0.10, "a named or small place: 'at Lincoln High', 'in Tacoma', 'our small town'",
@@ -131,7 +134,8 @@ NAMED_EVENT = _c(
     r"mastectomy|miscarriage|stillbirth|abortion|overdos\w*|od'?d|5150|involuntary\s+hold|arrest(?:ed)?|"
     r"custody\s+(?:hearing|battle|eval\w*)|court\s+date|trial|dui|died\s+by\s+suicide|passed\s+away|"
     r"suicide\s+attempt|affair|divorce|diagnosis|chemo|surgery|amputation|election|sermon|"
-    r"boda|funeral|accidente|despido|divorcio|enviud[óo]|entrevista\s+de\s+trabajo|sobredosis)\b",
+    r"boda|funeral|accidente|despido|divorcio|enviud[óo]|entrevista\s+de\s+trabajo|sobredosis|graduaci[óo]n|bautizo|velorio|"
+    r"sepelio|arresto|deportaci[óo]n|aborto|quimio(?:terapia)?|cirug[íi]a)\b",
 )
 RELATIVE = _c(
     "relative", 0.05, "a relative or partner of the client: 'her husband', 'his son', 'su esposa'",

@@ -20,7 +20,8 @@ from eval_detection import evaluate
 
 
 EVAL = ROOT / "tests" / "data" / "eval"
-SPLITS = {"dev": "dev", "holdout": "holdout", "fresh": EVAL / "fresh.jsonl", "fresh2": EVAL / "fresh2.jsonl"}
+SPLITS = {"dev": "dev", "holdout": "holdout", **{name: EVAL / f"{name}.jsonl"
+                                                  for name in ("fresh", "fresh2", "fresh3", "fresh4")}}
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))

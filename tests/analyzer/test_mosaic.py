@@ -60,3 +60,16 @@ def test_tiers_follow_the_reference():
 def test_spanish_components():
     found = mosaic("Hoy vino un señor de 80 años; su esposa murió y trabaja de enfermera.").names
     assert {"time anchor", "age", "relative", "occupation"} <= found
+
+
+def test_spanish_trades_and_events():
+    found = mosaic("Mi paciente es carpintero y llegó feliz de la graduación de su hija.").names
+    assert {"occupation", "named event", "relative"} <= found
+    assert "occupation" in mosaic("El señor de los sábados es mecánico.").names
+    assert "named event" not in mosaic("Me gradué hace años y sigo estudiando.").names
+
+
+def test_spelled_out_ages():
+    assert "age" in mosaic("Hired the nineteen-year-old from my skills group.").names
+    assert "age" in mosaic("Forty-one-year-old band director, two kids.").names
+    assert "age" not in mosaic("A year old laptop and a forty minute drive.").names

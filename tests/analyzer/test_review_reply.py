@@ -55,3 +55,23 @@ def test_names_in_the_reply_are_direct_identifiers():
                                 kind="reply") if f.rule_id == ReviewReply.rule.id]
     assert f.severity is Severity.CRITICAL
     assert any(c.label == "identifiability: direct identifier" for c in f.contributions)
+
+
+@pytest.mark.parametrize("text", [
+    "Priya, as we discussed on Monday: keep the journal by the bed and bring it next time.",
+    "See you after the break, same time as always!",
+    "Sr. Páez, le recuerdo que su hija tiene cita el jueves y que faltó a dos de las cuatro sesiones.",
+    "Tom, you no-showed twice this month, so the late fee stands.",
+])
+def test_replies_that_confirm_visits_without_saying_you(text):
+    """Confirmations phrased around the visit itself: the plan talked through, the standing slot,
+    a relative's appointment, attendance counts (reference §3.3)."""
+    assert any(f.rule_id == ReviewReply.rule.id for f in scan_text(text, kind="reply"))
+
+
+@pytest.mark.parametrize("text", [
+    "See you at the fundraiser next week, same table as last year!",
+    "Gracias por su reseña; no podemos confirmar si alguien es paciente, llame a la oficina.",
+])
+def test_social_or_safe_replies_are_not_confirmations(text):
+    assert not any(f.rule_id == ReviewReply.rule.id for f in scan_text(text, kind="reply"))

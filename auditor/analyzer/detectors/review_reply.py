@@ -70,7 +70,7 @@ CONFIRMING: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("confirms treatment", 0.6,
      _rx(rf"\b(?:glad|happy|pleased|sorry|proud)\b.{{0,40}}?\byour\s+(?:{_CARE})\s+(?:with\s+(?:me|us|dr\.?\s+\w+)|here|helped|went|were|was|did)\b")),
     ("confirms a family member's treatment", 0.65,
-     _rx(r"\byour\s+(?:son|daughter|child|kid|kids|husband|wife|partner|teen|mom|dad)['’]?s\s+(?:sessions?|treatment|therapy|appointments?|therapist|progress)\b")),
+     _rx(r"\byour\s+(?:son|daughter|child|kid|kids|husband|wife|partner|teen|mom|dad)['’]?s\s+(?:sessions?|treatment|therapy|appointments?|therapist|progress|evaluation|testing|test\s+results|assessment|diagnosis|iep|medication)\b")),
     ("adds visit detail", 0.65,
      _rx(r"\byou\s+(?:did\s+|have\s+|had\s+)?(?:missed?|no[- ]show(?:ed)?(?:\s+for)?|cancel+(?:ed)?|skipped?|were\s+late\s+(?:to|for))\s+(?:\w+\s+){0,3}(?:appointments?|sessions?|visits?)\b")),
     ("adds clinical or billing detail", 0.65,
@@ -87,6 +87,14 @@ CONFIRMING: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("confirms an upcoming appointment", 0.6,
      _rx(r"\bsee\s+you\s+(?:at\s+your\s+next|next\s+(?:week|session|time|\w+day)|on\s+\w+day|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
          r"|\b(?:your|our)\s+next\s+(?:session|appointment|visit)\b")),
+    ("refers to a past visit", 0.6,
+     _rx(r"\b(?:at|in|during|after)\s+your\s+(?:last|previous|first|recent|latest)\s+(?:session|appointment|appt|visit|intake|check-?in|med\s+check)\b")),
+    ("adds visit detail", 0.6,
+     _rx(r"\byou\s+(?:no[- ]?show(?:ed)?|missed|cancel+ed|skipped|were\s+late)\s+(?:\w+\s+)?(?:times|twice|again|weeks?\s+in\s+a\s+row)\b")),
+    ("confirms an upcoming visit", 0.6,
+     _rx(r"\bsee\s+you\s+[^.!?\n]{0,30}?\b(?:same\s+(?:time|day|slot)|for\s+your\s+(?:\w+\s+)?(?:check|check-?up|appointment|session|visit|follow-?up|refill))\b")),
+    ("confirms what the time together meant", 0.55,
+     _rx(r"\b(?:what|how\s+much)\s+our\s+(?:time|work|sessions)\s+together\s+(?:meant|means|did)\b")),
     ("names their clinical or billing detail", 0.35,
      _rx(r"\byour\s+(?:\w+\s+)?(?:diagnosis|treatment\s+plan|insurance\s+(?:claim|company|plan)|copay|co-pay|balance|"
          r"medication|prescription|chart|records|file|progress\s+notes?)\b")),
@@ -96,6 +104,11 @@ CONFIRMING: tuple[tuple[str, float, re.Pattern[str]], ...] = (
      _rx(r"\b(?:faltaste|falt[oó]|llegabas\s+tarde|llegaba\s+tarde|cancelaste|cancel[oó])\s+(?:a\s+)?(?:\w+\s+){0,3}(?:tus|sus|las)?\s*(?:citas?|sesi[oó]n|sesiones|consultas?)\b")),
     ("confirma el tratamiento", 0.6,
      _rx(r"\b(?:tu|su|tus|sus)\s+(?:tratamiento|terapia|diagn[oó]stico|expediente|citas?|sesi[oó]n|sesiones|consultas?|medicamento)\b")),
+    ("cita los registros", 0.7, _rx(r"\b(?:seg[uú]n|de\s+acuerdo\s+con|en)\s+nuestros\s+(?:registros|expedientes|archivos)\b")),
+    ("confirma la asistencia", 0.6,
+     _rx(r"\b(?:asisti[oó]|asististe|vino|viniste|falt[oó]|faltaste)\s+(?:solo\s+)?a\s+(?:\w+\s+){0,4}(?:citas|sesiones|consultas)\b"
+         r"|\b(?:su|tu)\s+(?:hij[oa]|espos[oa]|niñ[oa]|mam[aá]|pap[aá])\s+(?:tiene|ten[ií]a)\s+(?:cita|sesi[oó]n|consulta)\b"
+         r"|\b(?:la\s+)?evaluaci[oó]n\s+de\s+(?:su|tu)\s+(?:hij[oa]|niñ[oa]|espos[oa])\b")),
     ("recuerda su historia", 0.6, _rx(r"\bcomo\s+(?:recordar[aá]s|recordar[aá]|sabes|usted\s+sabe)\b")),
     ("confirma el trabajo juntos", 0.6,
      _rx(r"\b(?:fue|es|ha\s+sido)\s+un\s+(?:placer|honor|privilegio|gusto|regalo)\s+(?:trabajar|acompañarte|acompañarl[ao]|haberte\s+acompañado|verte\s+crecer)\b"
@@ -154,7 +167,8 @@ class ReviewReply(TextDetector):
         message="The reply confirms that the person was a client or adds visit, treatment or billing detail.",
         description=description,
         # Nearly every reply addresses its reader as "you"; the detector's own phrases decide.
-        keywords=("you", "your", "usted", "tu ", "tus ", "su ", "sus ", "como recordar"),
+        keywords=("you", "your", "usted", "tu ", "tus ", "su ", "sus ", "como recordar", "we talked", "we discussed",
+                  "we practiced", "we worked on", "nuestros registros"),
         targets=("reply", "comment"), score=0.6, escalate=((Severity.CRITICAL, 0.85),),
         supersedes=("client-reference",), mosaic=True,
         citations=("HIPAA:164.502(a)", "ACA:B.1.c", "ACA:H.6.d", "APA:4.01", "APA:4.05", "NASW:1.07(c)",
@@ -167,6 +181,10 @@ class ReviewReply(TextDetector):
             Example("Thanks for the lovely words, Sam! It was a joy walking with you through your grief work.", True, "reply"),
             Example("So glad your daughter's sessions helped her this spring. See you at your next appointment!", True, "comment"),
             Example("Lamentamos tu experiencia. Como recordarás, cancelaste dos citas sin avisar.", True, "reply"),
+            Example("Dana, as I mentioned at your last appointment, the forms need your signature first.", True, "reply"),
+            Example("Gracias por su comentario. Según nuestros registros, su hijo faltó a tres de las cinco citas.", True, "reply"),
+            Example("So glad you liked the workshop! See you next month for the follow-up talk at the library.", False, "reply"),
+            Example("Mil gracias por su reseña, nos alegra que la plática en la escuela le haya servido.", False, "reply"),
             Example("Thank you for your feedback. We cannot confirm whether any individual has received services here; "
                     "please call our office manager.", False, "reply"),
             Example("Thank you so much for the kind words about our practice!", False, "reply"),
