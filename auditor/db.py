@@ -71,6 +71,23 @@ def open_engine(db: str | None, *, create: bool) -> Engine:
     return engine
 
 
+def open_reader(url: str) -> Engine:
+    """An engine that only reads an existing database (the audit's worker processes): no
+    migration, which would wait for the audit's own open transaction, and on SQLite
+    `query_only`, so that nothing it runs can write."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_reader_pragmas)
+    return engine
+
+
+def _sqlite_reader_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")

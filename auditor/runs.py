@@ -57,12 +57,19 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     for sid in subject_ids:
         decisions = current_decisions(session, sid)
         writer = _FindingWriter(session, run, sid, decisions, _allowlist(session, sid))
+        computed: list[tuple[list[Any], list[Finding]]] = []
+
+        def match_people(sid: int = sid, computed: list[Any] = computed) -> None:
+            if progress is not None:
+                progress("matching people across accounts", 0, None)
+            computed.append(overlap.compute(session, sid, roster))
+
+        # Client overlap is computed while worker processes scan a big footprint's posts.
         result = analyze_into(writer.add, session, sid, rule_files=rule_files,
-                              include_messages=include_messages, progress=progress)
+                              include_messages=include_messages, progress=progress,
+                              meanwhile=match_people)
         run.rules_version = result.rules_version
-        if progress is not None:
-            progress("matching people across accounts", 0, None)
-        entries, overlap_findings = overlap.compute(session, sid, roster)
+        entries, overlap_findings = computed[0]
         # Marks reach only the findings of overlap entries, which are written after this.
         _apply_overlap_marks(decisions, entries)
         for finding in [*overlap_findings, *(extra_findings or {}).get(sid, [])]:

@@ -18,7 +18,10 @@ Each repetition runs, each stage in a fresh Python process:
 Time is the stage's own wall time, measured in the child around the API call (lazy imports of
 connectors, analyzer and reports included; interpreter start-up excluded: see `--startup`).
 Peak memory is the child's peak resident set (`ru_maxrss` from `os.wait4`), which, unlike
-tracemalloc, counts what C extensions (yajl, SQLite) allocate. The table gives medians over the
+tracemalloc, counts what C extensions (yajl, SQLite) allocate. When the audit scans in worker
+processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), its peak is the audit process's
+plus each worker's (the largest worker's peak times their number: an upper bound, since forked
+workers share pages), and its CPU time includes the workers'. The table gives medians over the
 repetitions and the ratio of ingest + audit to the floor. Nothing here asserts a timing.
 """
 
@@ -68,6 +71,17 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown stage {stage!r}")
     extra["seconds"] = time.perf_counter() - start
+    # The audit's worker processes (auditor/analyzer/parallel.py) are reaped by now: the largest
+    # one's peak, to report this process plus every worker (wait4 gives only the largest).
+    import resource
+
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if workers_peak:
+        from auditor.analyzer.parallel import workers_wanted
+
+        extra["workers"] = workers_wanted()
+        extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        extra["worker_mib"] = workers_peak
     return extra
 
 
@@ -90,6 +104,9 @@ def run_stage(argv: list[str]) -> dict[str, Any]:
     result = json.loads(lines[-1])
     result["process_seconds"] = wall
     result["peak_mib"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    if "workers" in result:  # the process and its workers together (an upper bound: forked
+        # workers share pages with it, which each one's peak counts again)
+        result["peak_mib"] = result["self_mib"] + result["workers"] * result["worker_mib"]
     result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     return result
 
@@ -155,8 +172,10 @@ def bench(footprint: Path, reps: int, work: Path, stages: tuple[str, ...] = STAG
             if stage == "ingest":
                 _copy_db(db, ingested)
             results[stage].append(r)
+            workers = (f"  ({r['self_mib']:.0f} + {r['workers']} workers × {r['worker_mib']:.0f})"
+                       if "workers" in r else "")
             log(f"  rep {rep} {stage:<7} {r['seconds']:8.2f} s  (cpu {r['cpu_seconds']:7.2f} s)  "
-                f"{r['peak_mib']:7.0f} MiB", flush=True)
+                f"{r['peak_mib']:7.0f} MiB{workers}", flush=True)
     return results
 
 

@@ -7,21 +7,21 @@ and returns the findings. It writes nothing: persisting an audit run is the call
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from auditor.analyzer.check import CheckResult, ExampleResult, RuleInfo, check_pack, list_rules
-from auditor.analyzer.context import AnalysisContext
+from auditor.analyzer.context import AnalysisContext, ScanRow
 from auditor.analyzer.detectors.base import Detector, TextDetector, discover, discover_text
 from auditor.analyzer.engine import Engine, engine_for, scan_text, sort_findings
 from auditor.analyzer.rules import active_rules, load_packs, rules_version
 from auditor.analyzer.rules.schema import Rule, RulePack
 from auditor.analyzer.superset import SET_MIN_TEXTS
 from auditor.errors import RulePackError
-from auditor.findings import Finding, ItemRef
+from auditor.findings import Finding
 
 __all__ = [
     "AnalysisContext", "AnalysisResult", "CheckResult", "Detector", "Engine", "ExampleResult", "Rule",
@@ -59,10 +59,24 @@ def analyze(session: Session, subject_id: int, *, rule_files: Sequence[Path] = (
 
 def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id: int, *,
                  rule_files: Sequence[Path] = (), include_messages: bool = False,
-                 progress: Progress | None = None) -> AnalysisResult:
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> AnalysisResult:
     """`analyze`, handing each finding to `sink` as it is made instead of keeping them (an
     audit writes them out in batches, so memory does not grow with the footprint). The
-    findings are not deduplicated; the result's `findings` is empty."""
+    findings are not deduplicated; the result's `findings` is empty.
+
+    A big footprint's texts are scanned by worker processes (parallel.py); `meanwhile`, when
+    given, is called once in this process while they work (or after the scan when there are
+    none), and must not call `sink`. The findings reach `sink` in the same order either way."""
+    from auditor.analyzer.parallel import (
+        PARALLEL_MIN_TEXTS,
+        SPAN,
+        ParallelScan,
+        database_url,
+        text_findings,
+        workers_wanted,
+    )
+
     packs = load_packs(rule_files)
     rules = active_rules(packs)
     detectors = discover()
@@ -70,25 +84,46 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     _check_id_collisions(rules, [*detectors, *text_detectors])
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
     total = ctx.count_texts()
-    engine = engine_for(rules, text_detectors, fast=None if total >= SET_MIN_TEXTS else False)
+    fast = None if total >= SET_MIN_TEXTS else False
+    engine = engine_for(rules, text_detectors, fast=fast)
     identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
+    workers = workers_wanted() if total >= PARALLEL_MIN_TEXTS else 1
+    url = database_url(session) if workers > 1 else None
     done = 0
-    for item in ctx.texts():
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress("analysing posts", done, total)
-        done += 1
-        ref = ItemRef(type=item.kind, platform=item.account.platform, native_id=item.native_id,
-                      url=item.url, created_at=item.created_at)
-        for finding in engine.findings(item.text, kind=item.kind, item=ref, account_id=item.account.id,
-                                       role=item.account.role, identified=identified[item.account.id],
-                                       codes=ctx.codes, context=item.context, visibility=item.visibility):
-            sink(finding)
     if progress is not None:
         progress("analysing posts", done, total)
+    if url is not None:
+        spans = list(ctx.spans(SPAN))
+        with ParallelScan(url, subject_id, include_messages=include_messages, rule_files=rule_files,
+                          engine=engine, fast=fast, spans=spans, workers=workers) as scan:
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            for rows, found in scan:
+                for finding in found:
+                    sink(finding)
+                done += rows
+                if progress is not None:
+                    progress("analysing posts", done, total)
+    else:
+        def counted(rows: Iterator[ScanRow]) -> Iterator[ScanRow]:
+            nonlocal done
+            for row in rows:
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress("analysing posts", done, total)
+                yield row
+
+        for finding in text_findings(engine, ctx, identified, counted(ctx.scan_rows())):
+            sink(finding)
+        if progress is not None:
+            progress("analysing posts", done, total)
     for detector_cls in detectors:
         for finding in detector_cls().run(ctx):
             sink(finding)
+    if meanwhile is not None:
+        meanwhile()
     return AnalysisResult(findings=[], rules_version=rules_version(packs),
                           rule_ids=tuple(r.id for r in rules),
                           detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors)])))

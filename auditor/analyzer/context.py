@@ -91,6 +91,20 @@ class TextItem:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSpan:
+    """Consecutive texts of one account, by row id (`AnalysisContext.spans`)."""
+
+    account_id: int
+    first_id: int
+    last_id: int
+    rows: int
+
+
+#: (account id, kind, native id, text, url, created_at, context, visibility)
+ScanRow = tuple[int, str, str, str, str | None, datetime | None, str | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
 class MediaView:
     """A media file of one of the subject's accounts, with what its metadata reveals."""
 
@@ -167,9 +181,11 @@ class AnalysisContext:
             return list(self._by_id)
         return [account_id] if account_id in self._by_id else []
 
-    def _text_filter(self, stmt: Any) -> Any:
+    def _text_filter(self, stmt: Any, *, accounts: bool = True) -> Any:
         c = Content
-        stmt = stmt.where(c.account_id.in_(self._account_ids(None)), c.deleted_at.is_(None))
+        if accounts:
+            stmt = stmt.where(c.account_id.in_(self._account_ids(None)))
+        stmt = stmt.where(c.deleted_at.is_(None))
         if not self.include_messages:
             stmt = stmt.where(c.kind != "message", or_(c.visibility.is_(None), c.visibility != "direct"))
         return stmt
@@ -179,6 +195,39 @@ class AnalysisContext:
         if not self._account_ids(None):
             return 0
         return int(self._session.execute(self._text_filter(select(func.count(Content.id)))).scalar_one())
+
+    def spans(self, size: int) -> Iterator[TextSpan]:
+        """`scan_rows`' rows cut into consecutive spans of at most `size` rows, in its order
+        (one account per span), so that workers can each read and scan a share."""
+        c = Content
+        stmt = self._text_filter(select(c.account_id, c.id).order_by(c.account_id, c.id))
+        current: list[int] = []  # [account id, first id, last id, rows]
+        for account_id, row_id in self._session.execute(stmt.execution_options(yield_per=BATCH * 10)):
+            if current and current[0] == account_id and current[3] < size:
+                current[2] = row_id
+                current[3] += 1
+                continue
+            if current:
+                yield TextSpan(*current)
+            current = [account_id, row_id, row_id, 1]
+        if current:
+            yield TextSpan(*current)
+
+    def scan_rows(self, span: TextSpan | None = None) -> Iterator[ScanRow]:
+        """What the rule engine reads of each text `texts()` yields, in the same order, as
+        plain tuples (account id, kind, native id, text, url, created, context, visibility);
+        with `span`, only that span's rows."""
+        c = Content
+        stmt = select(c.account_id, c.kind, c.native_id, c.text, c.url, c.created_at, c.context,
+                      c.visibility).order_by(c.account_id, c.id)
+        if span is None:
+            stmt = self._text_filter(stmt)
+        else:
+            # By primary key: `account_id + 0` keeps SQLite from reading the span through the
+            # account index (every row of the account, then a sort) instead of the id range.
+            stmt = self._text_filter(stmt, accounts=False).where(
+                c.id >= span.first_id, c.id <= span.last_id, c.account_id + 0 == span.account_id)
+        yield from self._session.execute(stmt.execution_options(yield_per=BATCH))  # type: ignore[misc]
 
     def texts(self, *, located: bool = False) -> Iterator[TextItem]:
         """Every non-deleted content item of the subject's accounts, streamed (with `located`,
