@@ -1,12 +1,15 @@
-"""Shared test fixtures: real samples from FOOTPRINT_SAMPLES, archives zipped at test time."""
+"""Shared test fixtures: real samples from FOOTPRINT_SAMPLES, archives zipped at test time, pairs
+of fresh databases on each back end."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.backends import BACKENDS, database_url
 from tests.helpers import FIXTURES, zip_folder
 
 
@@ -31,3 +34,18 @@ def make_archive(tmp_path: Path):
         return zip_folder(folder, tmp_path / (name or (rel.replace("/", "-") + ".zip")), top=top)
 
     return make
+
+
+@pytest.fixture(params=BACKENDS)
+def dbs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two fresh databases on one back end (SQLite, then PostgreSQL when configured), for tests
+    that compare two ways of doing the same audit."""
+    made = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        made.append(database_url(request.param, tmp_path / name))
+    try:
+        yield next(made[0]), next(made[1])
+    finally:
+        for gen in made:
+            gen.close()

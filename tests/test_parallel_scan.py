@@ -5,7 +5,6 @@ with a user's rule pack, across a year of review."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from auditor.analyzer import parallel
 from auditor.db import open_engine
 from auditor.errors import UsageError
 from auditor.models import FindingRow, OverlapRow
-from tests.backends import BACKENDS, database_url
 from tests.test_run_writer import _year
 
 USER_PACK = """\
@@ -49,19 +47,6 @@ targets = ["post", "reply", "comment", "caption", "share"]
   text = "water only"
   expect = false
 """
-
-
-@pytest.fixture(params=BACKENDS)
-def dbs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    made = []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        made.append(database_url(request.param, tmp_path / name))
-    try:
-        yield next(made[0]), next(made[1])
-    finally:
-        for gen in made:
-            gen.close()
 
 
 def _stored(db: str) -> list[list[tuple]]:

@@ -5,7 +5,6 @@ on SQLite and on PostgreSQL, across a re-audit with decisions and a newer archiv
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,27 +16,12 @@ from auditor.analyzer import scan_text
 from auditor.db import open_engine
 from auditor.models import AuditRun, FindingRow, Subject
 from auditor.runs import _FindingWriter, run_audit
-from tests.backends import BACKENDS, database_url
 from tests.helpers import FIXTURES
 from tests.test_workflow import NEW_RISKY, newer_archive
 
 DEMO = FIXTURES / "demo" / "dana-personal-x"
 COLUMNS = ("subject_id", "fingerprint", "category", "rule_id", "severity", "score", "native_id",
            "excerpt", "explanation", "citations", "change", "status")
-
-
-@pytest.fixture(params=BACKENDS)
-def dbs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Two fresh databases on one back end."""
-    made = []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        made.append(database_url(request.param, tmp_path / name))
-    try:
-        yield next(made[0]), next(made[1])
-    finally:
-        for gen in made:
-            gen.close()
 
 
 def _rows(db: str, run_id: int) -> list[tuple]:

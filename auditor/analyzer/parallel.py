@@ -96,14 +96,15 @@ def _start(url: str, subject_id: int, include_messages: bool, rule_files: Sequen
         engine = engine_for(active_rules(load_packs([Path(p) for p in rule_files])), discover_text(), fast=fast)
     session = Session(open_reader(url))
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
-    _WORKER.update(engine=engine, ctx=ctx, identified={a.id: ctx.identified(a.id) for a in ctx.accounts})
+    _WORKER.update(engine=engine, session=session, ctx=ctx,
+                   identified={a.id: ctx.identified(a.id) for a in ctx.accounts})
 
 
 def _scan(span: TextSpan) -> tuple[int, list[Finding]]:
     """One span's rows and findings."""
     w = _WORKER
     found = list(text_findings(w["engine"], w["ctx"], w["identified"], w["ctx"].scan_rows(span)))
-    w["ctx"]._session.rollback()  # end the read transaction: SQLite's WAL can then checkpoint
+    w["session"].rollback()  # end the read transaction: SQLite's WAL can then checkpoint
     return span.rows, found
 
 
