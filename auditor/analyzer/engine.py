@@ -268,12 +268,18 @@ class _SetPass:
     def candidates(self, text: str) -> dict[int, frozenset[int]] | None:
         """Candidate unit → the indices of its patterns that may match; None when `text` must
         go through the trie pass (superset.py `PatternSet.match`)."""
-        found = self._patterns.match(text)
+        entries = self._entries
+
+        def keyed_units(reported: list[int]) -> set[int]:
+            """The reported patterns of units whose keywords were reported too."""
+            keyed = {entries[j][0] for j in reported if entries[j][1] < 0}
+            return {j for j in reported if entries[j][0] in keyed}
+
+        found = self._patterns.match(text, keyed_units)
         if found is None:
             return None
         keyed: set[int] = set()
         could: dict[int, set[int]] = {}
-        entries = self._entries
         for j in found:
             unit, k = entries[j]
             if k < 0:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -115,6 +115,30 @@ def _class_items(items: Sequence[tuple[Any, Any]]) -> tuple[bool, str]:
 
 
 _WS = frozenset((9, 10, 11, 12, 13, 32))
+#: Letters a negated class is tested against: it runs within words unless it names them all.
+_LETTERS = "aeinorstzAEZ\u00e9\u00f1"
+#: Python's categories as membership tests on one character.
+_CATEGORY_TEST = {
+    _c.CATEGORY_SPACE: str.isspace,
+    _c.CATEGORY_NOT_SPACE: lambda ch: not ch.isspace(),
+    _c.CATEGORY_WORD: lambda ch: ch.isalnum() or ch == "_",
+    _c.CATEGORY_NOT_WORD: lambda ch: not (ch.isalnum() or ch == "_"),
+    _c.CATEGORY_DIGIT: str.isdecimal,
+    _c.CATEGORY_NOT_DIGIT: lambda ch: not ch.isdecimal(),
+}
+
+
+def _in_class(items: Sequence[tuple[Any, Any]], c: int) -> bool:
+    """Whether a class's items (its negation aside) name code point `c`, case aside."""
+    ch = chr(c)
+    for op, av in items:
+        if op is _c.LITERAL and chr(av).lower() == ch.lower():
+            return True
+        if op is _c.RANGE and (av[0] <= c <= av[1] or av[0] <= ord(ch.swapcase()[:1] or ch) <= av[1]):
+            return True
+        if op is _c.CATEGORY and _CATEGORY_TEST.get(av, lambda _ch: True)(ch):
+            return True
+    return False
 
 
 def _atom_chars(op: Any, av: Any) -> tuple[bool, bool]:
@@ -125,6 +149,12 @@ def _atom_chars(op: Any, av: Any) -> tuple[bool, bool]:
         return True, True
     if op is _c.IN:
         negate = any(o is _c.NEGATE for o, _a in av)
+        if negate:
+            # A negated class matches a character it does not name: whitespace unless it names
+            # every whitespace character, letters unless it names them all (`[^.!?\n]` does both).
+            space = any(not _in_class(av, c) for c in _WS)
+            letter = any(not _in_class(av, ord(c)) for c in _LETTERS)
+            return space, letter
         space = letter = False
         for o, a in av:
             if o is _c.LITERAL:
@@ -135,8 +165,7 @@ def _atom_chars(op: Any, av: Any) -> tuple[bool, bool]:
             elif o is _c.CATEGORY:
                 space = space or a in (_c.CATEGORY_SPACE, _c.CATEGORY_NOT_WORD, _c.CATEGORY_NOT_DIGIT)
                 letter = letter or a in (_c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE, _c.CATEGORY_NOT_DIGIT)
-        # A negated class matches whitespace unless it names it, and letters unless it names them.
-        return (not space, not letter) if negate else (space, letter)
+        return space, letter
     return True, True
 
 
@@ -382,7 +411,13 @@ class PatternSet:
         except (Untranslatable, re2.error, ValueError, TypeError):
             return None
 
-    def match(self, text: str) -> list[int] | None:
+    def match(self, text: str, select: Callable[[list[int]], Container[int]] | None = None
+              ) -> list[int] | None:
+        """The indices of the regexes that may match `text` (None: check it the old way).
+
+        `select`, given every index the set reported, returns those worth confirming; the others
+        are left out unconfirmed. A cut pattern's whole form is a second scan of the text, which
+        is wasted on a pattern whose rule's keywords are absent (the engine's `_SetPass`)."""
         if text.isascii():
             data = text.encode("ascii")
         else:
@@ -396,8 +431,13 @@ class PatternSet:
         if not found or 0 not in found:
             return None  # the automaton gave up part way: not a trustworthy answer
         index, whole = self.index, self._whole
-        out = [index[k] for k in found if k and (whole[k] is None or _may_match(whole[k], data))]
-        return out + list(self.open) if self.open else out
+        wanted = None if select is None else select([index[k] for k in found if k] + list(self.open))
+        out = [index[k] for k in found
+               if k and (wanted is None or index[k] in wanted)
+               and (whole[k] is None or _may_match(whole[k], data))]
+        if self.open:
+            out += [j for j in self.open if wanted is None or j in wanted]
+        return out
 
 
 def _may_match(single: Any, data: bytes) -> bool:

@@ -121,6 +121,40 @@ def test_rewrites(pattern: str, flags: int, matches: list[str], cut: str) -> Non
         assert not re2.search(source, "dm me"), "a case-sensitive part must stay case-sensitive"
 
 
+@pytest.mark.parametrize(("pattern", "spans"), [
+    (r"client[^.!?\n]*cried", True),   # names a newline, still runs across spaces and letters
+    (r"client[^.!?]{0,60}cried", True),
+    (r"client[^\s]*cried", False),     # within one word
+    (r"client[^\w]+cried", False),
+])
+def test_a_negated_class_that_runs_across_words_ends_the_set_form(pattern: str, spans: bool) -> None:
+    """The set's form stops before a repeat that can run across words: a DFA carrying such a
+    half-matched pattern along the text grows with every new text (a negated class naming one
+    whitespace character, `[^.!?\n]`, was once taken for one that runs within a word)."""
+    source = superset_source(re.compile(pattern, re.IGNORECASE))
+    assert ("cried" not in source) is spans, source
+    whole = superset_source(re.compile(pattern, re.IGNORECASE), cut=False)
+    for text in ("client who cried", "clientcried", "client, cried", "Client\ncried"):
+        if re.search(pattern, text, re.IGNORECASE):
+            assert re2.search(source, text) and re2.search(whole, text), (whole, text)
+
+
+def test_whole_forms_are_confirmed_only_for_what_the_caller_selects() -> None:
+    """`select` leaves out reported patterns unconfirmed: the engine confirms a cut pattern's
+    whole form only when its rule's keywords were found."""
+    patterns = PatternSet([re.compile(r"client.{0,40}cried"), re.compile(r"client"), re.compile(r"zzz")])
+    assert sorted(patterns.match("a client who cried") or []) == [0, 1]
+    assert patterns.match("a client who laughed") == [1]     # the whole form rules 0 out
+    seen: list[list[int]] = []
+
+    def only_one(reported: list[int]) -> set[int]:
+        seen.append(sorted(reported))
+        return {1}
+
+    assert patterns.match("a client who cried", only_one) == [1]
+    assert seen == [[0, 1]]
+
+
 def test_a_pattern_that_leaves_nothing_to_filter_on_is_run_on_every_text() -> None:
     with pytest.raises(Untranslatable):
         superset_source(re.compile(r"(?:^|\W+).{0,40}cried"))
