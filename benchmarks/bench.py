@@ -21,7 +21,9 @@ Peak memory is the child's peak resident set (`ru_maxrss` from `os.wait4`), whic
 tracemalloc, counts what C extensions (yajl, SQLite) allocate. When the audit scans in worker
 processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), its peak is the audit process's
 plus each worker's (the largest worker's peak times their number: an upper bound, since forked
-workers share pages), and its CPU time includes the workers'. The table gives medians over the
+workers share pages), and beside it the sampled peak of their proportional set sizes together
+(`PSS`: each shared page counted once, what the machine gives them); its CPU time includes the
+workers'. The table gives medians over the
 repetitions and the ratio of ingest + audit to the floor. Nothing here asserts a timing.
 """
 
@@ -55,6 +57,7 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
 
     start = time.perf_counter()
     extra: dict[str, Any] = {}
+    sampler = PssSampler() if stage == "audit" else None
     if stage == "ingest":
         info = json.loads((footprint / "footprint.json").read_text())
         paths = [footprint / s["path"] for s in info["sources"]]
@@ -82,7 +85,51 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
         extra["workers"] = workers_wanted()
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         extra["worker_mib"] = workers_peak
+        if sampler is not None and sampler.peak_kib:
+            extra["pss_mib"] = sampler.peak_kib / 1024
     return extra
+
+
+class PssSampler:
+    """The peak, sampled every 0.2 s, of this process's proportional set size plus its child
+    processes' (Linux `smaps_rollup`): memory the audit and its workers use together, each
+    shared page counted once. Forked workers share the parent's pages, so summing their peak
+    resident sets counts those pages again; this is the total a machine actually gives them."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kib = 0
+        if not Path("/proc/self/smaps_rollup").exists():
+            return
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while True:
+            total = 0
+            for pid in [me, *_children(me)]:
+                total += _pss_kib(pid)
+            self.peak_kib = max(self.peak_kib, total)
+            time.sleep(0.2)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return [int(c) for t in tasks for c in (t / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def run_stage(argv: list[str]) -> dict[str, Any]:
@@ -172,7 +219,8 @@ def bench(footprint: Path, reps: int, work: Path, stages: tuple[str, ...] = STAG
             if stage == "ingest":
                 _copy_db(db, ingested)
             results[stage].append(r)
-            workers = (f"  ({r['self_mib']:.0f} + {r['workers']} workers × {r['worker_mib']:.0f})"
+            workers = (f"  ({r['self_mib']:.0f} + {r['workers']} workers × {r['worker_mib']:.0f};"
+                       f" shared pages once: {r.get('pss_mib', 0):.0f} MiB)"
                        if "workers" in r else "")
             log(f"  rep {rep} {stage:<7} {r['seconds']:8.2f} s  (cpu {r['cpu_seconds']:7.2f} s)  "
                 f"{r['peak_mib']:7.0f} MiB{workers}", flush=True)
@@ -198,6 +246,7 @@ def summarize(results: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         rows.append({"stage": stage, "median_s": med(secs), "min_s": min(secs), "max_s": max(secs),
                      "cpu_s": med(cpu), "peak_mib": med([r["peak_mib"] for r in runs]),
                      "max_peak_mib": max(r["peak_mib"] for r in runs),
+                     "max_pss_mib": max((r["pss_mib"] for r in runs if "pss_mib" in r), default=None),
                      "x_floor": med(secs) / floor_s if floor_s else None,
                      "x_floor_cpu": med(cpu) / floor_cpu if floor_cpu else None})
     return rows
@@ -209,8 +258,11 @@ def table(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         ratio = f"{r['x_floor']:.2f}" if r["x_floor"] is not None else ""
         cratio = f"{r['x_floor_cpu']:.2f}" if r["x_floor_cpu"] is not None else ""
+        # With worker processes: the sum of peaks (an upper bound) and, sampled, the total with
+        # each shared page counted once.
+        pss = f" (PSS {r['max_pss_mib']:.0f})" if r.get("max_pss_mib") else ""
         lines.append(f"| {r['stage']} | {r['median_s']:.2f} | {r['min_s']:.2f}–{r['max_s']:.2f} | {ratio} | "
-                     f"{r['cpu_s']:.2f} | {cratio} | {r['max_peak_mib']:.0f} |")
+                     f"{r['cpu_s']:.2f} | {cratio} | {r['max_peak_mib']:.0f}{pss} |")
     return "\n".join(lines)
 
 

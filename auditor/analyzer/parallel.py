@@ -14,6 +14,7 @@ how many (1 turns this off); by default one per CPU the process may use, at most
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -123,12 +124,17 @@ class ParallelScan:
         if START_METHOD == "fork":
             engine.uses_set  # noqa: B018 -- compile the RE2 set once, here, for every worker
             _INHERITED["engine"] = engine
+            # What exists now is the forked workers' to share: frozen, the collector never
+            # writes to it, so its pages stay shared instead of being copied into each worker.
+            gc.freeze()
         try:
             self._pool: Pool = context.Pool(
                 workers, initializer=_start,
                 initargs=(url, subject_id, include_messages, [str(p) for p in rule_files], fast))
         finally:
             _INHERITED.clear()
+            if START_METHOD == "fork":
+                gc.unfreeze()
         self._results = self._pool.imap(_scan, spans, chunksize=1)
 
     def __iter__(self) -> Iterator[tuple[int, list[Finding]]]:
