@@ -21,7 +21,7 @@ from eval_detection import evaluate
 
 EVAL = ROOT / "tests" / "data" / "eval"
 SPLITS = {"dev": "dev", "holdout": "holdout", **{name: EVAL / f"{name}.jsonl"
-                                                  for name in ("fresh", "fresh2", "fresh3", "fresh4")}}
+                                                  for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")}}
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
