@@ -167,6 +167,22 @@ def test_supersedes_drops_the_other_rule_on_the_same_item():
     assert {f.rule_id for f in scan_text("my client", rules=[general, specific])} == {"general"}
 
 
+def test_built_in_rules_never_supersede_each_other_both_ways():
+    """A mutual pair would drop both findings where both fire, leaving the post unflagged."""
+    rules = {r.id: r for r in default_engine().rules}
+    for rule in rules.values():
+        for other in rule.supersedes:
+            assert other in rules, (rule.id, other)
+            assert rule.id not in rules[other].supersedes, (rule.id, other)
+
+
+def test_one_concern_gives_one_finding_per_category():
+    """Rules for the same concern supersede each other: a review request is one testimonial finding."""
+    findings = scan_text("Clients, please leave us a 5-star review on Google! It helps other families find us.",
+                         kind="post", role="professional")
+    assert [f.rule_id for f in findings if f.category == "testimonial"] == ["review-solicitation"]
+
+
 def test_evidence_group_narrows_the_span():
     rule = make_rule(patterns=[r"\bcall me at (?P<evidence>\d{3}-\d{4})"], keywords=["call me"])
     [finding] = scan_text("please call me at 555-1234", rules=[rule])
