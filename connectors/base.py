@@ -221,12 +221,12 @@ def iter_json_items(source: Source, name: str, *, js_prefix: bool = False,
     UTF-8, a record over `Limits.max_record` bytes and nesting deeper than `Limits.max_depth`
     become a `MalformedArchive` that names the member.
 
-    A top-level array laid out one object per indented block, as X and most exporters print
-    it, is cut at its element boundaries and each element parsed by the standard library's C
-    parser (`_pretty_items`), several times faster than building it from parser events. The
-    first element that way cannot vouch for (another layout, anything near a cap, anything the
-    two parsers might read differently) hands the rest of the member to the event path, which
-    skips what was already yielded: the values, and the errors, are the event path's.
+    A top-level array laid out one object per indented block, as X prints it, is cut at its
+    element boundaries and each element parsed by the standard library's C parser
+    (`_PrettyItems`), faster than building it from parser events. The first element that way
+    cannot vouch for (another layout, anything near a cap, anything the two parsers might read
+    differently) hands the rest of the member, from that element on, to the event path: the
+    values, and the errors, are the event path's.
     """
     if path != "item":
         yield from _event_items(source, name, js_prefix=js_prefix, path=path)
