@@ -351,23 +351,9 @@ def _parse_element(data: bytes, limits: Any, decoder: Any) -> Any:
         raise _GiveUp from None
     # The event path refuses a container opened at depth `max_depth` (the array is depth 1):
     # an element with fewer brackets than that, strings included, is surely within it.
-    if data.count(b"{") + data.count(b"[") > limits.max_depth - 3 and _depth(value) > limits.max_depth - 3:
+    if data.count(b"{") + data.count(b"[") > limits.max_depth - 3 and _depth_exceeds(value, limits.max_depth - 3):
         raise _GiveUp
     return value
-
-
-def _depth(value: Any) -> int:
-    """How deep containers nest in `value` (a scalar is 0, `{}` is 1)."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 def load_json(source: Source, name: str, *, js_prefix: bool = False) -> Any:
