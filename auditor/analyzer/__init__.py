@@ -86,7 +86,6 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     total = ctx.count_texts()
     fast = None if total >= SET_MIN_TEXTS else False
     engine = engine_for(rules, text_detectors, fast=fast)
-    identified = {a.id: ctx.identified(a.id) for a in ctx.accounts}
 
     workers = workers_wanted() if total >= PARALLEL_MIN_TEXTS else 1
     url = database_url(session) if workers > 1 else None
@@ -115,7 +114,7 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
                     progress("analysing posts", done, total)
                 yield row
 
-        for finding in text_findings(engine, ctx, identified, counted(ctx.scan_rows())):
+        for finding in text_findings(engine, ctx, counted(ctx.scan_rows())):
             sink(finding)
         if progress is not None:
             progress("analysing posts", done, total)

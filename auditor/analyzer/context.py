@@ -163,18 +163,23 @@ class AnalysisContext:
         ).scalars()
         self.accounts: tuple[AccountView, ...] = tuple(_account_view(a) for a in rows)
         self._by_id = {a.id: a for a in self.accounts}
+        self._identified: dict[int, bool] = {}
 
     def account(self, account_id: int) -> AccountView:
         return self._by_id[account_id]
 
     def identified(self, account_id: int) -> bool:
         """Whether an account is attributable to the subject's professional role: its profile
-        names the profession, or it links to one of the subject's professional accounts."""
-        account = self._by_id[account_id]
-        if account.identified or account.role == "professional":
-            return True
-        professional = [a for a in self.accounts if a.role == "professional" and a.id != account_id]
-        return next(find_links(account, professional), None) is not None
+        names the profession, or it links to one of the subject's professional accounts
+        (worked out once per account: the scan asks for every text)."""
+        known = self._identified.get(account_id)
+        if known is None:
+            account = self._by_id[account_id]
+            professional = [a for a in self.accounts if a.role == "professional" and a.id != account_id]
+            known = self._identified[account_id] = (
+                account.identified or account.role == "professional"
+                or next(find_links(account, professional), None) is not None)
+        return known
 
     def _account_ids(self, account_id: int | None) -> list[int]:
         if account_id is None:

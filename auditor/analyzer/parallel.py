@@ -56,18 +56,17 @@ def workers_wanted() -> int:
     return max(1, min(cpus, MAX_WORKERS))
 
 
-def text_findings(engine: Engine, ctx: AnalysisContext, identified: dict[int, bool],
-                  rows: Iterable[ScanRow]) -> Iterator[Finding]:
+def text_findings(engine: Engine, ctx: AnalysisContext, rows: Iterable[ScanRow]) -> Iterator[Finding]:
     """The rule engine's findings on each row, in row order (the sequential scan, and a
     worker's scan of one span)."""
     from auditor.findings import ItemRef
 
-    account, codes = ctx.account, ctx.codes
+    account, identified, codes = ctx.account, ctx.identified, ctx.codes
     for account_id, kind, native_id, text, url, created_at, context, visibility in rows:
         acc = account(account_id)
         ref = ItemRef(type=kind, platform=acc.platform, native_id=native_id, url=url, created_at=created_at)
         yield from engine.findings(text or "", kind=kind, item=ref, account_id=account_id, role=acc.role,
-                                   identified=identified[account_id], codes=codes, context=context,
+                                   identified=identified(account_id), codes=codes, context=context,
                                    visibility=visibility)
 
 
@@ -97,14 +96,13 @@ def _start(url: str, subject_id: int, include_messages: bool, rule_files: Sequen
         engine = engine_for(active_rules(load_packs([Path(p) for p in rule_files])), discover_text(), fast=fast)
     session = Session(open_reader(url))
     ctx = AnalysisContext(session, subject_id, include_messages=include_messages)
-    _WORKER.update(engine=engine, session=session, ctx=ctx,
-                   identified={a.id: ctx.identified(a.id) for a in ctx.accounts})
+    _WORKER.update(engine=engine, session=session, ctx=ctx)
 
 
 def _scan(span: TextSpan) -> tuple[int, list[Finding]]:
     """One span's rows and findings."""
     w = _WORKER
-    found = list(text_findings(w["engine"], w["ctx"], w["identified"], w["ctx"].scan_rows(span)))
+    found = list(text_findings(w["engine"], w["ctx"], w["ctx"].scan_rows(span)))
     w["session"].rollback()  # end the read transaction: SQLite's WAL can then checkpoint
     return span.rows, found
 
