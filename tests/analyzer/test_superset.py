@@ -89,15 +89,37 @@ def test_texts_the_set_cannot_answer_for_go_the_old_way(monkeypatch: pytest.Monk
     assert patterns.match("my cl\u0131ent") is None  # dotless i: the engines fold it differently
     assert patterns.match("lone \ud800 surrogate") is None
     # RE2 gives no error when its automaton gives up part way; a missing sentinel says so.
-    monkeypatch.setattr(patterns, "_set", type("Broken", (), {"Match": staticmethod(lambda data: [])})())
+    monkeypatch.setattr(patterns, "_parts", [(_broken([]), *patterns._parts[0][1:])])
     assert patterns.match("my client") is None
     text = "Saw my 3pm client at the gym today, she cried about her divorce"
     _fast, slow = _engines()
     broken = Engine(slow.rules, slow.detectors, fast=True)
     assert broken.uses_set
-    monkeypatch.setattr(broken._set._patterns, "_set",  # type: ignore[union-attr]
-                        type("Broken", (), {"Match": staticmethod(lambda data: None)})())
+    parts = broken._set._patterns._parts  # type: ignore[union-attr]
+    assert len(parts) > 1
+    parts[-1] = (_broken(None), *parts[-1][1:])  # the last set alone gives up
     assert [repr(h) for h in broken.scan(text)] == [repr(h) for h in slow.scan(text)] != []
+
+
+def _broken(answer: list[int] | None) -> object:
+    """A stand-in for an RE2 set whose automaton gave up: `Match` answers without the sentinel."""
+    return type("Broken", (), {"Match": staticmethod(lambda data: answer)})()
+
+
+def test_sets_of_a_few_answer_as_one_set_of_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The regexes are split into sets of SET_SIZE; how they are split changes no answer."""
+    regexes = [re.compile(p, re.IGNORECASE) for p in
+               (r"\bclient\b", r"client.{0,40}cried", r"\bsession\b", r"zzz", r"(?:^|\W+).{0,40}cried",
+                r"my\s+\w+\s+therapist", r"\bDM\b")]
+    texts = ["my client cried", "a session, DM me", "my new therapist", "nothing", "zzz cried", ""]
+    whole = PatternSet(regexes)
+    assert len(whole._parts) == 1
+    monkeypatch.setattr(superset, "SET_SIZE", 2)
+    split = PatternSet(regexes)
+    assert len(split._parts) == 3 and split.open == whole.open == (4,)
+    for text in texts:
+        assert sorted(split.match(text) or []) == sorted(whole.match(text) or []), text
+    assert sorted(split.match("my client cried") or []) == [0, 1, 4]
 
 
 @pytest.mark.parametrize(("pattern", "flags", "matches", "cut"), [
