@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, TypeVar
 from auditor.analyzer.excerpt import make_excerpt, merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
 from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_adjustment
-from auditor.analyzer.rules.literals import required_literals, start_literals
+from auditor.analyzer.rules.derived import required_literals, start_literals
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
 from auditor.analyzer.scoring import clamp, to_decimal
 from auditor.analyzer.superset import PatternSet
@@ -319,7 +319,7 @@ def _anchorable(regex: re.Pattern[str]) -> frozenset[str] | None:
     hundreds of strings are left out:
     such a literal starts a hit at nearly every word, and the per-hit bookkeeping would cost
     more than the search it saves."""
-    starts = start_literals(regex.pattern)
+    starts = start_literals(regex)
     if starts is None or len(starts) > _MAX_ANCHOR_WORDS:
         return None
     if any((len(w) < 2 and w.isalnum()) or not w.strip() for w in starts):
@@ -333,7 +333,7 @@ def _gate(regex: re.Pattern[str]) -> frozenset[str] | None:
 
     From literals.py `required_literals`, whose literals stand for `\s+` with one space: each is
     cut to its longest part without whitespace, which every match contains verbatim."""
-    needed = required_literals(regex.pattern)
+    needed = required_literals(regex)
     if not needed or len(needed) > _MAX_ANCHOR_WORDS:
         return None
     words = frozenset(max(literal.split(), key=len, default="") for literal in needed)

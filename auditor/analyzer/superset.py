@@ -280,16 +280,17 @@ def superset_source(regex: re.Pattern[str], *, cut: bool = True) -> str:
     reports is checked with on its own). Raises `Untranslatable` for a construct with no
     rewrite, or when what is left would match any text.
     """
-    return _source(_parse(regex), bool(regex.flags & re.IGNORECASE), cut)
+    return rewrite(parse(regex), bool(regex.flags & re.IGNORECASE), cut=cut)
 
 
-def _parse(regex: re.Pattern[str]) -> Any:
+def parse(regex: re.Pattern[str]) -> Any:
+    """The parse tree `rewrite` takes."""
     if not isinstance(regex.pattern, str):
         raise Untranslatable("bytes pattern")
     return _p.parse(regex.pattern, regex.flags)
 
 
-def _source(tree: Any, icase: bool, cut: bool) -> str:
+def rewrite(tree: Any, icase: bool, *, cut: bool) -> str:
     """`superset_source` of a parsed pattern (`_translate` does not change the tree)."""
     body, _cut = _translate(tree, icase, cut)
     if not body or _matches_empty(body):
@@ -372,6 +373,8 @@ class PatternSet:
     def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
         import re2
 
+        from auditor.analyzer.rules.derived import superset_forms
+
         options = re2.Options()
         options.max_mem = SET_MEMORY // max(1, -(-len(regexes) // SET_SIZE))
         options.log_errors = False
@@ -390,28 +393,26 @@ class PatternSet:
                 part.Add(_SENTINEL)
                 self._parts.append((part, [-1], [None]))
             part, index, whole = self._parts[-1]
-            icase = bool(regex.flags & re.IGNORECASE)
+            # The rewrites (`superset_source`) are shipped for the built-in packs (derived.py).
+            cut, whole_source = superset_forms(regex)
             try:
-                tree = _parse(regex)
-                source = _source(tree, icase, True)
-                part.Add(source)
-            except (Untranslatable, re2.error, ValueError, TypeError):
+                if cut is None:
+                    raise ValueError("no rewrite")
+                part.Add(cut)
+            except (re2.error, ValueError, TypeError):
                 open_.append(j)
                 continue
             index.append(j)
-            whole.append(self._whole_form(tree, icase, source))
+            whole.append(None if whole_source in (None, cut) else self._whole_form(whole_source))
         self.open: tuple[int, ...] = tuple(open_)
         for part, _index, _whole in self._parts:
             part.Compile()
 
     @staticmethod
-    def _whole_form(tree: Any, icase: bool, cut_source: str) -> Any:
+    def _whole_form(whole: str) -> Any:
         import re2
 
         try:
-            whole = _source(tree, icase, False)
-            if whole == cut_source:
-                return None
             options = re2.Options()
             options.max_mem = 8 << 20
             options.log_errors = False
@@ -422,7 +423,7 @@ class PatternSet:
             single.Add(_SENTINEL)
             single.Compile()
             return single
-        except (Untranslatable, re2.error, ValueError, TypeError):
+        except (re2.error, ValueError, TypeError):
             return None
 
     def match(self, text: str, select: Callable[[list[int]], Container[int]] | None = None

@@ -8,7 +8,13 @@ import pytest
 
 from auditor.analyzer import check_pack, list_rules
 from auditor.analyzer.engine import Engine
-from auditor.analyzer.rules import active_rules, builtin_pack_paths, load_pack, load_packs, rules_version
+from auditor.analyzer.rules import (
+    active_rules,
+    builtin_pack_paths,
+    load_pack,
+    load_packs,
+    rules_version,
+)
 from auditor.errors import RulePackError
 from auditor.findings import Severity
 
@@ -104,25 +110,55 @@ def test_check_result_lines_for_the_cli():
     assert sum(line.strip().startswith("ok") for line in lines) == 5
 
 
-def test_the_shipped_prefilter_answers_are_current_and_right():
-    """prefilter.json holds every built-in rule, with what literals.py works out afresh; when
-    this fails after a pack or literals.py change, regenerate it as prefilter_cache.py says."""
+def test_the_shipped_answers_are_current_and_right():
+    """derived.json holds every built-in rule's prefilter additions and every regex an engine
+    over the built-in packs asks about, with what literals.py and superset.py work out afresh;
+    when this fails after a pack, literals.py or superset.py change, regenerate it as
+    derived.py says."""
     import json
 
-    from auditor.analyzer.rules import prefilter_cache
+    from auditor.analyzer.rules import derived
+    from auditor.analyzer.superset import available
 
-    shipped = json.loads(prefilter_cache.CACHE.read_text(encoding="utf-8"))["entries"]
-    fresh = prefilter_cache.build()
-    assert shipped == fresh, "prefilter.json is stale: regenerate it (see auditor/analyzer/rules/prefilter_cache.py)"
+    shipped = json.loads(derived.CACHE.read_text(encoding="utf-8"))
+    fresh = derived.build()
+    stale = "derived.json is stale: regenerate it (see auditor/analyzer/rules/derived.py)"
+    assert shipped["prefilter"] == fresh["prefilter"], stale
+    if not available():  # without google-re2 no RE2 set asks for its rewrites
+        pytest.skip("google-re2 is not installed: the shipped RE2 rewrites are not checked")
+    assert shipped["regexes"] == fresh["regexes"], stale
+    fields = [set(entry) for entry in fresh["regexes"].values()]
+    assert sum("forms" in f for f in fields) > 500 and sum("starts" in f for f in fields) > 500
 
 
 def test_a_rule_the_cache_does_not_know_is_worked_out(monkeypatch):
     import re
 
-    from auditor.analyzer.rules import literals, prefilter_cache
+    from auditor.analyzer.rules import derived, literals
 
     calls = []
     real = literals.prefilter_additions
     monkeypatch.setattr(literals, "prefilter_additions", lambda p, k: calls.append(1) or real(p, k))
-    added, unkeyed = prefilter_cache.prefilter_additions([re.compile(r"\bmy\s+zebra\s+client\b")], ["rhino"])
+    added, unkeyed = derived.prefilter_additions([re.compile(r"\bmy\s+zebra\s+client\b")], ["rhino"])
     assert calls and "zebra" in " ".join(added) and unkeyed == ()
+
+
+def test_a_regex_the_cache_does_not_know_is_worked_out(monkeypatch):
+    """A user's pattern is not in the shipped file: its anchors are worked out, the same as
+    literals.py's; a built-in one is answered from the file without a walk."""
+    import re
+
+    from auditor.analyzer.rules import derived, literals
+
+    calls = []
+    real = literals.start_literals
+    monkeypatch.setattr(literals, "start_literals", lambda source: calls.append(source) or real(source))
+    user = re.compile(r"\b(?:zebra|okapi)\s+client\b", re.IGNORECASE)
+    assert derived.start_literals(user) == real(user.pattern) == {"zebra ", "okapi "}
+    assert calls == [user.pattern]
+    builtin = load_packs()[0].rules[0].patterns[0].regex
+    assert derived.start_literals(builtin) == real(builtin.pattern)
+    assert calls == [user.pattern]  # answered from the file
+    # The same source with other flags is another regex: worked out, not looked up.
+    derived.start_literals(re.compile(builtin.pattern, builtin.flags ^ re.IGNORECASE))
+    assert len(calls) == 2

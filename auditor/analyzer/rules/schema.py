@@ -52,6 +52,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from auditor.analyzer.rules.derived import prefilter_additions
 from auditor.analyzer.rules.fields import (
     VOCAB_NAME_RE,
     cue_of,
@@ -68,7 +69,6 @@ from auditor.analyzer.rules.fields import (
     unit,
     unknown_keys,
 )
-from auditor.analyzer.rules.prefilter_cache import prefilter_additions
 from auditor.analyzer.rules.model import (
     AUDIENCES,
     DEFAULT_MIN_SCORE,

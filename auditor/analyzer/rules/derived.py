@@ -1,0 +1,196 @@
+"""What the analyzer works out from the built-in packs' regexes, computed once and shipped.
+
+Two walks over parse trees take most of the time it takes to get ready to audit, in every
+process that audits, and their answers depend only on the regexes and the walks themselves:
+
+- **prefilter additions** (literals.py `prefilter_additions`): the literals a rule's patterns
+  require, added to its keywords when a pack is loaded; keyed by a digest of the rule's pattern
+  sources and keywords;
+- **per regex**, keyed by a digest of its source and flags: where its matches can start and
+  what each contains (literals.py `start_literals`, `required_literals`: the engine's anchors
+  and gates), and its RE2 rewrites (superset.py: the set's cut form and the whole form).
+
+Both are shipped in `derived.json`, each digest also covering the source of the modules that
+work the answers out. A regex or rule the file does not know (a user's pack, a pack being
+edited) is worked out as before: nothing is ever wrong, only slower. Using the file saves
+about 8 seconds of an audit's start-up and the memory the walks leave behind.
+
+After changing a built-in pack, literals.py or superset.py, regenerate the file (a test says
+when it is stale):
+
+    python -c "from auditor.analyzer.rules.derived import write; print(write())"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from auditor.analyzer.rules import literals
+
+CACHE = Path(__file__).resolve().parent / "derived.json"
+
+#: While `build` runs: every regex asked about (pattern, flags), worked out afresh, not read.
+_fresh: dict[tuple[str, int], dict[str, Any]] | None = None
+
+
+@cache
+def _walk_version() -> str:
+    """A digest of the modules whose walks the shipped answers come from."""
+    from auditor.analyzer import superset
+
+    digest = hashlib.sha256()
+    for module in (literals, superset):
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:  # pragma: no cover - an install without sources: everything is worked out
+            return "unknown"
+    return digest.hexdigest()
+
+
+def cache_key(patterns: Sequence[str], keywords: Sequence[str]) -> str:
+    """A digest of the walks, a rule's pattern sources and its keywords, in order."""
+    digest = hashlib.sha256(_walk_version().encode())
+    for part in (*patterns, "\x00", *keywords):
+        digest.update(part.encode("utf-8") + b"\x1f")
+    return digest.hexdigest()[:32]
+
+
+def regex_key(regex: re.Pattern[str]) -> str:
+    """A digest of the walks, one regex's source and its flags."""
+    return cache_key([regex.pattern, str(int(regex.flags))], ["regex"])
+
+
+@cache
+def _shipped() -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(CACHE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {section: value for section in ("prefilter", "regexes")
+            if isinstance(value := data.get(section), dict)}
+
+
+def prefilter_additions(patterns: Sequence[re.Pattern[str]], keywords: Sequence[str]
+                        ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """literals.py `prefilter_additions`, from the shipped answers when they hold this rule."""
+    hit = _shipped().get("prefilter", {}).get(cache_key([p.pattern for p in patterns], keywords))
+    if _fresh is None and isinstance(hit, list) and len(hit) == 2:
+        return tuple(hit[0]), tuple(hit[1])
+    return literals.prefilter_additions(patterns, keywords)
+
+
+def _regex(regex: re.Pattern[str], field: str) -> Any:
+    """One answer about `regex`: shipped, or worked out (and noted while `build` runs)."""
+    if _fresh is None:
+        entry = _shipped().get("regexes", {}).get(regex_key(regex))
+        if isinstance(entry, dict) and field in entry:
+            return entry[field]
+    value = _work_out(regex, field)
+    if _fresh is not None:
+        _fresh.setdefault((regex.pattern, int(regex.flags)), {})[field] = value
+    return value
+
+
+def _work_out(regex: re.Pattern[str], field: str) -> Any:
+    from auditor.analyzer import superset
+
+    if field == "starts":
+        found = literals.start_literals(regex.pattern)
+        return None if found is None else sorted(found)
+    if field == "needs":
+        needed = literals.required_literals(regex.pattern)
+        return None if needed is None else sorted(needed)
+    import re2  # type: ignore[import-not-found]  # only the RE2 set asks for its rewrites
+
+    refused = (superset.Untranslatable, re2.error, ValueError, TypeError)
+    try:
+        tree = superset.parse(regex)
+        icase = bool(regex.flags & re.IGNORECASE)
+        cut = superset.rewrite(tree, icase, cut=True)
+    except refused:
+        return [None, None]
+    try:
+        whole: str | None = superset.rewrite(tree, icase, cut=False)
+    except refused:
+        whole = None
+    return [cut, whole]
+
+
+def start_literals(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """literals.py `start_literals` of `regex`'s source."""
+    found = _regex(regex, "starts")
+    return None if found is None else frozenset(found)
+
+
+def required_literals(regex: re.Pattern[str]) -> set[str] | None:
+    """literals.py `required_literals` of `regex`'s source."""
+    needed = _regex(regex, "needs")
+    return None if needed is None else set(needed)
+
+
+def superset_forms(regex: re.Pattern[str]) -> tuple[str | None, str | None]:
+    """superset.py's two RE2 rewrites of `regex`: the set's cut form (None: it has none, the
+    regex is run on every candidate text) and the whole form (None: none)."""
+    cut, whole = _regex(regex, "forms")
+    return cut, whole
+
+
+def build() -> dict[str, dict[str, Any]]:
+    """Fresh answers for the built-in packs (never read from the file): every rule's prefilter
+    additions, and every regex an engine over the built-in packs and text detectors asks about
+    while it is built and while its RE2 set is (when google-re2 is installed). Worked out in a
+    new interpreter, so that what this one has already imported and built (a detector's
+    searches are made when its module is imported) is asked about too."""
+    import subprocess
+    import sys
+
+    code = "import json, sys; from auditor.analyzer.rules import derived; json.dump(derived._build_here(), sys.stdout)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"working out derived.json failed:\n{done.stderr[-4000:]}")
+    result: dict[str, dict[str, Any]] = json.loads(done.stdout)
+    return result
+
+
+def _build_here() -> dict[str, dict[str, Any]]:
+    """`build`, in this interpreter (which must not have imported the detectors yet)."""
+    global _fresh
+    from auditor.analyzer.rules import active_rules, builtin_pack_paths, load_pack
+    from auditor.analyzer.superset import available
+
+    prefilter: dict[str, list[list[str]]] = {}
+    _fresh = {}
+    try:
+        packs = [load_pack(path, builtin=True) for path in builtin_pack_paths()]
+        for pack in packs:
+            for rule in pack.rules:
+                patterns = [p.regex for p in rule.patterns]
+                added, unkeyed = literals.prefilter_additions(patterns, rule.keywords)
+                prefilter[cache_key([r.pattern for r in patterns], rule.keywords)] = [list(added), list(unkeyed)]
+        from auditor.analyzer.detectors.base import discover_text
+        from auditor.analyzer.engine import Engine
+
+        engine = Engine(active_rules(packs), [cls() for cls in discover_text()], fast=available())
+        _ = engine.uses_set  # builds the RE2 set, which asks for every rewrite
+        regexes = {cache_key([pattern, str(flags)], ["regex"]): entry
+                   for (pattern, flags), entry in _fresh.items()}
+    finally:
+        _fresh = None
+    return {"prefilter": dict(sorted(prefilter.items())), "regexes": dict(sorted(regexes.items()))}
+
+
+def write() -> int:
+    """Regenerate the shipped file; returns how many rules and regexes it holds."""
+    sections = build()
+    CACHE.write_text(json.dumps({"about": "what the analyzer works out from the built-in packs: see derived.py",
+                                 **sections}, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    _shipped.cache_clear()
+    return sum(len(section) for section in sections.values())
