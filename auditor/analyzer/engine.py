@@ -7,7 +7,7 @@
    word matches any whitespace). The
    keywords found select the candidates: a rule without a keyword in the text never runs a
    pattern. The start literals found say where each pattern can begin.
-   With google-re2 installed (the `fast` extra), the pass is one RE2 set instead (superset.py,
+   With google-re2 installed (the `fast` extra), the pass is a few RE2 sets instead (superset.py,
    `_SetPass`): every pattern rewritten into RE2 as a superset of itself, and each rule's and
    detector's keywords; a rule is a candidate when a keyword occurs and the set names one of its
    patterns, and only those patterns run. Texts the set cannot vouch for take the trie pass.
@@ -65,7 +65,7 @@ class Engine:
 
     def __init__(self, rules: Sequence[Rule], detectors: Sequence[TextDetector] = (), *,
                  fast: bool | None = None) -> None:
-        """`fast`: pick the candidate patterns with one RE2 set (superset.py) instead of the
+        """`fast`: pick the candidate patterns with RE2 sets (superset.py) instead of the
         trie pass; None uses it when google-re2 is installed and FOOTPRINT_RE2 is not "0".
         The findings are the same either way."""
         self.rules: tuple[Rule, ...] = tuple(rules)

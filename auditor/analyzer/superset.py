@@ -1,8 +1,8 @@
 """Python regexes rewritten for RE2, matching at least what they match: the engine's one pass.
 
-The engine asks one question of every text first: which patterns could match here at all? An
-`re2.Set` answers it for every pattern of every rule in one scan of the text, in C, where the
-trie pass (trie.py) walks the text in Python from hit to hit. The patterns are written for
+The engine asks one question of every text first: which patterns could match here at all? A
+few `re2.Set`s answer it for every pattern of every rule, each in one scan of the text in C
+(`PatternSet`), where the trie pass (trie.py) walks the text in Python from hit to hit. The patterns are written for
 Python's `re`, so each is rewritten from its parse tree into RE2 syntax as a **superset**:
 
 - assertions RE2 lacks or that could only remove matches (`\\b`, `^`, `$`, lookarounds) are
