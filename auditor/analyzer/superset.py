@@ -2,8 +2,9 @@
 
 The engine asks one question of every text first: which patterns could match here at all? A
 few `re2.Set`s answer it for every pattern of every rule, each in one scan of the text in C
-(`PatternSet`), where the trie pass (trie.py) walks the text in Python from hit to hit. The patterns are written for
-Python's `re`, so each is rewritten from its parse tree into RE2 syntax as a **superset**:
+(`PatternSet`), where the trie pass (trie.py) walks the text in Python from hit to hit. The
+patterns are written for Python's `re`, so each is rewritten from its parse tree into RE2 syntax
+as a **superset**:
 
 - assertions RE2 lacks or that could only remove matches (`\\b`, `^`, `$`, lookarounds) are
   dropped, so the rewrite matches wherever the original does, and sometimes elsewhere;
@@ -396,10 +397,11 @@ class PatternSet:
             # The rewrites (`superset_source`) are shipped for the built-in packs (derived.py).
             cut, whole_source = superset_forms(regex)
             try:
-                if cut is None:
-                    raise ValueError("no rewrite")
-                part.Add(cut)
+                if cut is not None:
+                    part.Add(cut)
             except (re2.error, ValueError, TypeError):
+                cut = None  # RE2 refuses the rewrite
+            if cut is None:
                 open_.append(j)
                 continue
             index.append(j)

@@ -35,8 +35,8 @@ from auditor.analyzer.rules import literals
 
 CACHE = Path(__file__).resolve().parent / "derived.json"
 
-#: While `build` runs: every regex asked about (pattern, flags), worked out afresh, not read.
-_fresh: dict[tuple[str, int], dict[str, Any]] | None = None
+#: While `build` runs: every regex asked about (by `regex_key`), worked out afresh, not read.
+_fresh: dict[str, dict[str, Any]] | None = None
 
 
 @cache
@@ -89,13 +89,14 @@ def prefilter_additions(patterns: Sequence[re.Pattern[str]], keywords: Sequence[
 
 def _regex(regex: re.Pattern[str], field: str) -> Any:
     """One answer about `regex`: shipped, or worked out (and noted while `build` runs)."""
+    key = regex_key(regex)
     if _fresh is None:
-        entry = _shipped().get("regexes", {}).get(regex_key(regex))
+        entry = _shipped().get("regexes", {}).get(key)
         if isinstance(entry, dict) and field in entry:
             return entry[field]
     value = _work_out(regex, field)
     if _fresh is not None:
-        _fresh.setdefault((regex.pattern, int(regex.flags)), {})[field] = value
+        _fresh.setdefault(key, {})[field] = value
     return value
 
 
@@ -180,8 +181,7 @@ def _build_here() -> dict[str, dict[str, Any]]:
 
         engine = Engine(active_rules(packs), [cls() for cls in discover_text()], fast=available())
         _ = engine.uses_set  # builds the RE2 set, which asks for every rewrite
-        regexes = {cache_key([pattern, str(flags)], ["regex"]): entry
-                   for (pattern, flags), entry in _fresh.items()}
+        regexes = dict(_fresh)
     finally:
         _fresh = None
     return {"prefilter": dict(sorted(prefilter.items())), "regexes": dict(sorted(regexes.items()))}
