@@ -7,9 +7,10 @@ so `footprint --help` stays fast.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -114,9 +115,11 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
     `roles`, when given, is a role per path (scan's --personal/--professional); otherwise `role`
     applies to all. `progress(label, records)` is called as records stream in.
     """
-    from auditor import registry
+    from auditor import readahead, registry
     from auditor.guard import guard_call, guard_records
-    from auditor.ingest import ingest_records
+    from auditor.ingest import Prepared, ingest_records, prepare
+    from auditor.readahead import read_ahead
+    from auditor.records import Record
     from auditor.sources import Source
 
     if role is not None and role not in ROLES:
@@ -132,8 +135,14 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
                 resolver = _subject_resolver(s, subject, notify)
                 # The guard turns a connector's unexpected exception on hostile input into a
                 # one-line input error naming the member (and the transaction rolls back).
-                records = guard_records(conn.read(source, include_messages=include_messages),  # type: ignore[attr-defined]
-                                        source_label=source.label, source=source)
+                def read(source: Source = source, conn: Any = conn) -> Iterator[Record]:
+                    return guard_records(conn.read(source, include_messages=include_messages),
+                                         source_label=source.label, source=source)
+
+                # A big archive is parsed in a second process while this one writes (readahead.py).
+                records: Iterator[Record | Prepared] = (
+                    read_ahead(lambda read=read: map(prepare, read()))  # type: ignore[misc]
+                    if readahead.worth_it(source) else read())
                 results.append(ingest_records(
                     s, records,
                     source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]

@@ -334,7 +334,7 @@ def _interaction_families(datasets: Iterable[str]) -> list[str]:
     return out
 
 
-def ingest_records(session: Session, records: Iterator[Record], *, source: Source, connector: str,
+def ingest_records(session: Session, records: Iterator[Record | Prepared], *, source: Source, connector: str,
                    resolve_subject: SubjectResolver, role: str | None = None,
                    progress: Callable[[int], None] | None = None) -> IngestResult:
     """Persist a connector's record stream. Raises whatever the stream raises (the caller rolls back)."""
@@ -388,9 +388,17 @@ def ingest_records(session: Session, records: Iterator[Record], *, source: Sourc
     return IngestResult(source=source.label, connector=connector, subject=subject.name, accounts=results)
 
 
-def _write(w: _AccountWriter, rec: Record) -> None:
+#: A record already turned into the row its table stores (`prepare`): the writer's attribute
+#: naming the table ("content", "connections", "interactions", "media") and the row.
+Prepared = tuple[str, dict[str, Any]]
+
+
+def prepare(rec: Record) -> Record | Prepared:
+    """`rec` as its table's row, or `rec` itself when it is not one (accounts, coverage, the
+    export). `ingest_records` takes either: readahead.py prepares rows in the process that
+    reads, since a row crosses the pipe faster than a record and the work is done there."""
     if isinstance(rec, ContentRecord):
-        w.content.add({
+        return ("content", {
             "platform": rec.platform, "native_id": rec.native_id, "kind": rec.kind, "text": rec.text,
             "created_at": rec.created_at, "url": rec.url, "in_reply_to_id": rec.in_reply_to_id,
             "in_reply_to": _person_json(rec.in_reply_to), "visibility": rec.visibility,
@@ -398,32 +406,45 @@ def _write(w: _AccountWriter, rec: Record) -> None:
             "latitude": rec.latitude, "longitude": rec.longitude, "source_file": rec.source_file,
             "context": rec.context,
         })
-    elif isinstance(rec, ConnectionRecord):
+    if isinstance(rec, ConnectionRecord):
         p = rec.person
-        w.connections.add({
+        return ("connections", {
             "platform": rec.platform, "relation": rec.relation, "person_key": p.key(),
             "native_id": p.native_id, "handle": p.handle, "name": p.name, "url": p.url,
             "created_at": rec.created_at,
         })
-    elif isinstance(rec, InteractionRecord):
+    if isinstance(rec, InteractionRecord):
         p = rec.person
-        w.interactions.add({
+        return ("interactions", {
             "platform": rec.platform, "kind": rec.kind, "direction": rec.direction,
             "person_key": p.key(), "native_id": p.native_id, "handle": p.handle, "name": p.name,
             "item_key": _item_key(rec), "created_at": rec.created_at,
         })
-    elif isinstance(rec, MediaRecord):
-        w.media.add({
+    if isinstance(rec, MediaRecord):
+        return ("media", {
             "platform": rec.platform, "path": rec.path, "content_id": rec.content_id,
             "taken_at": rec.taken_at, "latitude": rec.latitude, "longitude": rec.longitude,
         })
-    elif isinstance(rec, CoverageRecord):
-        w.result.coverage.append({"file": rec.file, "status": rec.status, "reason": rec.reason,
-                                  "count": rec.count})
-    elif isinstance(rec, ExportRecord):
-        w.export = rec
+    return rec
+
+
+_TABLES = frozenset({"content", "connections", "interactions", "media"})
+
+
+def _write(w: _AccountWriter, rec: Record | Prepared) -> None:
+    item = rec if isinstance(rec, tuple) else prepare(rec)
+    if isinstance(item, tuple):
+        table, row = item
+        if table not in _TABLES:
+            raise TypeError(f"not a table: {table!r}")
+        getattr(w, table).add(row)
+    elif isinstance(item, CoverageRecord):
+        w.result.coverage.append({"file": item.file, "status": item.status, "reason": item.reason,
+                                  "count": item.count})
+    elif isinstance(item, ExportRecord):
+        w.export = item
     else:
-        raise TypeError(f"not a record: {type(rec).__name__}")
+        raise TypeError(f"not a record: {type(item).__name__}")
 
 
 def _already_ingested(session: Session, account_id: int, digest: str, connector: str) -> bool:

@@ -1,0 +1,168 @@
+"""Reading an archive in a forked child while the parent writes (auditor/readahead.py)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor import api, readahead
+from auditor.errors import MalformedArchive
+from auditor.readahead import read_ahead
+
+pytestmark = pytest.mark.skipif(not readahead.AVAILABLE, reason="reading ahead forks: Linux only")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _numbers(n: int, fail_at: int | None = None, exc: BaseException | None = None) -> Iterator[int]:
+    for i in range(n):
+        if i == fail_at:
+            raise exc or MalformedArchive("data/tweets.js could not be read: KeyError", path="x.zip")
+        yield i
+
+
+def test_every_item_arrives_in_order_across_batches() -> None:
+    assert list(read_ahead(lambda: _numbers(1_300), batch=512)) == list(range(1_300))
+    assert list(read_ahead(lambda: _numbers(0))) == []
+
+
+def test_an_error_arrives_after_the_items_before_it() -> None:
+    got: list[int] = []
+    with pytest.raises(MalformedArchive) as info:
+        got.extend(read_ahead(lambda: _numbers(1_000, fail_at=700), batch=64))  # keeps what came first
+    assert got == list(range(700))
+    assert str(info.value) == "x.zip: data/tweets.js could not be read: KeyError"
+    assert info.value.path == "x.zip" and info.value.exit_code == 3
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        raise TypeError("no")
+
+
+def test_an_error_that_cannot_cross_arrives_named() -> None:
+    with pytest.raises(RuntimeError, match="_Unpicklable"):
+        list(read_ahead(lambda: _numbers(10, fail_at=3, exc=_Unpicklable("Dana's file"))))
+
+
+def test_a_child_that_dies_is_an_error_not_a_hang() -> None:
+    def dies() -> Iterator[int]:
+        yield 1
+        os._exit(7)
+
+    with pytest.raises(RuntimeError, match="stopped unexpectedly"):
+        list(read_ahead(dies, batch=1))
+
+
+def test_stopping_early_ends_the_child() -> None:
+    def endless() -> Iterator[int]:
+        i = 0
+        while True:
+            yield i
+            i += 1
+
+    before = {t.ident for t in threading.enumerate()}
+    items = read_ahead(endless, batch=16)
+    assert [next(items) for _ in range(5)] == [0, 1, 2, 3, 4]
+    started = time.monotonic()
+    items.close()  # kills and reaps the child; an endless reader must not keep it waiting
+    assert time.monotonic() - started < 10
+    assert {t.ident for t in threading.enumerate()} <= before | {None}
+
+
+def test_worth_it_only_for_a_big_archive_with_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.sources import Source
+
+    (tmp_path / "a.json").write_bytes(b"x" * 1000)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "2")
+    with Source.open(tmp_path) as source:
+        assert not readahead.worth_it(source)
+        monkeypatch.setattr(readahead, "MIN_BYTES", 1000)
+        assert readahead.worth_it(source)
+        monkeypatch.setenv("FOOTPRINT_WORKERS", "1")
+        assert not readahead.worth_it(source)
+
+
+#: Columns that say when a row was written, not what was read.
+_WRITTEN_AT = {("accounts", "first_seen"), ("accounts", "last_seen"), ("subjects", "created_at"),
+               ("imports", "started_at"), ("imports", "finished_at")}
+
+
+def _rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, leaving out the columns that record when they were written."""
+    con = sqlite3.connect(db)
+    out = {}
+    for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if (table, r[1]) not in _WRITTEN_AT]
+        out[table] = list(con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY rowid"))
+    con.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def footprint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("fp")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--posts", "1500", "--followers",
+                    "700", "--seed", "3", "--part-mb", "0.2", "--out", str(out)],
+                   check=True, capture_output=True, cwd=ROOT)
+    return out
+
+
+def _ingest(footprint: Path, db: Path) -> list:
+    import json
+
+    info = json.loads((footprint / "footprint.json").read_text())
+    return api.ingest(str(db), [footprint / s["path"] for s in info["sources"]],
+                      roles=[s["role"] for s in info["sources"]], subject="Avery Lindqvist-Moreau")
+
+
+def test_an_ingest_read_ahead_stores_what_one_read_in_process_does(
+        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "1")
+    alone = _ingest(footprint, tmp_path / "alone.db")
+    forked: list[int] = []
+    real = readahead.read_ahead
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        forked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(readahead, "read_ahead", counted)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "2")
+    ahead = _ingest(footprint, tmp_path / "ahead.db")
+    assert len(forked) == 3  # every source went through the child
+    assert [[(a.platform, a.handle, a.added, a.warnings) for a in r.accounts] for r in ahead] == \
+        [[(a.platform, a.handle, a.added, a.warnings) for a in r.accounts] for r in alone]
+    one, two = _rows(tmp_path / "alone.db"), _rows(tmp_path / "ahead.db")
+    assert sum(len(v) for v in one.values()) > 3_000
+    for table in one:
+        assert two[table] == one[table], table
+
+
+def test_a_broken_archive_read_ahead_fails_as_it_does_in_process(
+        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    broken = tmp_path / "x"
+    shutil.copytree(footprint / "x-personal", broken)
+    part = max((broken / "data").glob("tweets*.js"))
+    part.write_bytes(part.read_bytes()[: part.stat().st_size // 2])  # cut off mid-record
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    errors = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("FOOTPRINT_WORKERS", workers)
+        db = tmp_path / f"w{workers}.db"
+        with pytest.raises(MalformedArchive) as info:
+            api.ingest(str(db), [broken], role="personal", subject="Avery Lindqvist-Moreau")
+        errors.append(str(info.value))
+        assert sqlite3.connect(db).execute("SELECT count(*) FROM content").fetchone() == (0,)  # rolled back
+    assert errors[0] == errors[1] and "tweets" in errors[0]
