@@ -19,9 +19,10 @@ Time is the stage's own wall time, measured in the child around the API call (la
 connectors, analyzer and reports included; interpreter start-up excluded: see `--startup`).
 Peak memory is the child's peak resident set (`ru_maxrss` from `os.wait4`), which, unlike
 tracemalloc, counts what C extensions (yajl, SQLite) allocate. When the audit scans in worker
-processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), its peak is the audit process's
-plus each worker's (the largest worker's peak times their number: an upper bound, since forked
-workers share pages), and beside it the sampled peak of their proportional set sizes together
+processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), and when the ingest reads an
+archive in a child process (auditor/readahead.py), the peak is the stage's process's plus each
+child's (the largest child's peak times their number: an upper bound, since forked children
+share pages), and beside it the sampled peak of their proportional set sizes together
 (`PSS`: each shared page counted once, what the machine gives them); its CPU time includes the
 workers'. The table gives medians over the
 repetitions and the ratio of ingest + audit to the floor. Nothing here asserts a timing.
@@ -57,7 +58,7 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
 
     start = time.perf_counter()
     extra: dict[str, Any] = {}
-    sampler = PssSampler() if stage == "audit" else None
+    sampler = PssSampler() if stage in ("ingest", "audit") else None
     if stage == "ingest":
         info = json.loads((footprint / "footprint.json").read_text())
         paths = [footprint / s["path"] for s in info["sources"]]
@@ -74,15 +75,17 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown stage {stage!r}")
     extra["seconds"] = time.perf_counter() - start
-    # The audit's worker processes (auditor/analyzer/parallel.py) are reaped by now: the largest
-    # one's peak, to report this process plus every worker (wait4 gives only the largest).
+    # The audit's worker processes (auditor/analyzer/parallel.py) and the ingest's readers are
+    # reaped by now: the largest one's peak, to report this process plus every worker (wait4
+    # gives only the largest).
     import resource
 
     workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if workers_peak:
         from auditor.analyzer.parallel import workers_wanted
 
-        extra["workers"] = workers_wanted()
+        # The ingest reads each big archive in one child at a time (auditor/readahead.py).
+        extra["workers"] = 1 if stage == "ingest" else workers_wanted()
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         extra["worker_mib"] = workers_peak
         if sampler is not None and sampler.peak_kib:
@@ -219,7 +222,7 @@ def bench(footprint: Path, reps: int, work: Path, stages: tuple[str, ...] = STAG
             if stage == "ingest":
                 _copy_db(db, ingested)
             results[stage].append(r)
-            workers = (f"  ({r['self_mib']:.0f} + {r['workers']} workers × {r['worker_mib']:.0f};"
+            workers = (f"  ({r['self_mib']:.0f} + {r['workers']} × {r['worker_mib']:.0f} in child processes;"
                        f" shared pages once: {r.get('pss_mib', 0):.0f} MiB)"
                        if "workers" in r else "")
             log(f"  rep {rep} {stage:<7} {r['seconds']:8.2f} s  (cpu {r['cpu_seconds']:7.2f} s)  "

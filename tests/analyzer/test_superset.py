@@ -122,6 +122,27 @@ def test_sets_of_a_few_answer_as_one_set_of_all(monkeypatch: pytest.MonkeyPatch)
     assert sorted(split.match("my client cried") or []) == [0, 1, 4]
 
 
+def test_case_blind_regexes_read_the_lowered_text_and_the_others_the_text_as_written() -> None:
+    """Regexes that ignore case throughout are matched against the text with its ASCII letters
+    lowered (fewer distinct bytes for the automata); one with a case-sensitive part, against
+    the text as written. Either way every regex is reported wherever Python finds it."""
+    regexes = [re.compile(p, f) for p, f in (
+        (r"\bmy client\b", re.IGNORECASE), (r"(?-i:DM) me", re.IGNORECASE), (r"\b[A-Z][a-z]+ cried", 0),
+        (r"[^a-z]{3} now", re.IGNORECASE), (r"caf\u00e9 \w+", re.IGNORECASE), (r"client", 0))]
+    patterns = PatternSet(regexes)
+    assert {lower for _part, lower, *_rest in patterns._parts} == {True, False}
+    texts = ["MY CLIENT", "My Client said DM me", "dm me", "Dana cried", "dana cried", "ABC NOW", "!!! now",
+             "CAF\u00c9 OL\u00c9", "Caf\u00e9 \u00e9t\u00e9", "CLIENT", "client", "\u00c9 MY CLIENT \U0001f600"]
+    for text in texts:
+        reported = patterns.match(text)
+        assert reported is not None, text
+        found = [j for j, regex in enumerate(regexes) if regex.search(text)]
+        assert set(found) <= set(reported), (text, found, reported)
+    assert patterns.open == (3,)  # `[^a-z]{3}` runs across words: nothing is left to filter on
+    for text in ("dm me", "dana cried", "CLIENT"):  # case is kept where a regex sets it
+        assert patterns.match(text) == [3], text
+
+
 @pytest.mark.parametrize(("pattern", "flags", "matches", "cut"), [
     (r"(?<!not )\bmy client\b", re.IGNORECASE, ["MY CLIENT"], "my"),                        # assertions dropped
     (r"client.{0,80}cried", 0, ["client cried"], "client"),                        # cut before a wide repeat
