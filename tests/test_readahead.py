@@ -16,6 +16,7 @@ import pytest
 from auditor import api, readahead
 from auditor.errors import MalformedArchive
 from auditor.readahead import read_ahead
+from tests.backends import BACKENDS, database_url
 
 pytestmark = pytest.mark.skipif(not readahead.AVAILABLE, reason="reading ahead forks: Linux only")
 
@@ -116,7 +117,7 @@ def footprint(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _ingest(footprint: Path, db: Path) -> list:
+def _ingest(footprint: Path, db: Path | str) -> list:
     import json
 
     info = json.loads((footprint / "footprint.json").read_text())
@@ -166,3 +167,26 @@ def test_a_broken_archive_read_ahead_fails_as_it_does_in_process(
         errors.append(str(info.value))
         assert sqlite3.connect(db).execute("SELECT count(*) FROM content").fetchone() == (0,)  # rolled back
     assert errors[0] == errors[1] and "tweets" in errors[0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_read_ahead_ingest_on_each_back_end_stores_the_posts(
+        backend: str, footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child never touches the parent's database connection, PostgreSQL's included."""
+    from sqlalchemy import create_engine, text
+
+    query = text("SELECT (SELECT count(*) FROM content), (SELECT count(DISTINCT text) FROM content), "
+                 "(SELECT count(*) FROM connections), (SELECT count(*) FROM interactions)")
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "1")
+    _ingest(footprint, tmp_path / "alone.db")
+    with sqlite3.connect(tmp_path / "alone.db") as con:
+        expected = con.execute(str(query)).fetchone()
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "2")
+    for url in database_url(backend, tmp_path):
+        _ingest(footprint, url)
+        engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+        with engine.connect() as conn:
+            assert tuple(conn.execute(query).one()) == expected
+        engine.dispose()
+    assert expected[0] > 3_000 and expected[2] > 1_000
