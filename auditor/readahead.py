@@ -64,10 +64,20 @@ def read_ahead(produce: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
+    try:
+        receiver, sender = context.Pipe(duplex=False)
+    except OSError:  # out of file descriptors: read here
+        yield from produce()
+        return
     _widen(sender.fileno())
     child = context.Process(target=_produce, args=(produce, sender, batch), daemon=True)
-    child.start()
+    try:
+        child.start()
+    except OSError:  # no process to be had (a process limit, memory): read here, as before
+        receiver.close()
+        sender.close()
+        yield from produce()
+        return
     sender.close()  # the child's end: with it closed here, a dead child reads as EOF
     finished = False
     try:

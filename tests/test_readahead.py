@@ -190,3 +190,15 @@ def test_a_read_ahead_ingest_on_each_back_end_stores_the_posts(
             assert tuple(conn.execute(query).one()) == expected
         engine.dispose()
     assert expected[0] > 3_000 and expected[2] > 1_000
+
+
+def test_when_no_child_can_start_the_items_are_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.process
+
+    def refuse(self: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # what fork(2) gives at a limit
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    assert list(read_ahead(lambda: _numbers(700), batch=64)) == list(range(700))
+    with pytest.raises(MalformedArchive):
+        list(read_ahead(lambda: _numbers(10, fail_at=5)))
