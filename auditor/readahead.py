@@ -2,12 +2,13 @@
 
 An ingest is two halves of about equal cost: a connector parses the archive into records, and
 `auditor.ingest` writes them. In one process they take turns on one CPU. `read_ahead` runs the
-first half in a forked child that sends the records over a pipe in batches, so the parent
-writes one batch while the child parses the next. The records, their order and the errors are
-the same as reading in process: the child sends what the stream raises (a connector's errors
-are already `FootprintError`s by then, `guard_records`), and the parent raises it at the same
-place in the stream. The pipe holds a batch or two, so memory stays flat: a child that parses
-faster than the parent writes waits.
+first half in a forked child that sends what it reads over a pipe in batches (the ingest sends
+rows, `auditor.ingest.prepare`: they cross faster than record objects), so the parent writes
+one batch while the child parses the next. The items, their order and the errors are the same
+as reading in process: the child sends what the stream raises (a connector's errors are
+already `FootprintError`s by then, `guard_records`), and the parent raises it at the same place
+in the stream. The pipe holds a few batches (`PIPE_BYTES`), so memory stays flat: a child that
+parses faster than the parent writes waits.
 
 Only on Linux, where forking is safe and cheap (the child inherits the imported connector and
 the open archive); elsewhere, with `FOOTPRINT_WORKERS=1`, or when the child cannot start, the
