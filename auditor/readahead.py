@@ -28,15 +28,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: Records per message. Large enough that pickling and the pipe cost little per record, small
+#: Items per message. Large enough that pickling and the pipe cost little per item, small
 #: enough that the parent starts writing soon and the memory in flight stays small.
 BATCH = 512
-#: Reading ahead is worth a process only where forking is safe.
-AVAILABLE = sys.platform == "linux"
-
-
+#: Bytes the pipe may hold (Linux's default is 64 KiB, a batch or less): room for the child to
+#: run a few batches ahead while the parent writes a table's batch of rows at once.
+PIPE_BYTES = 1 << 20
 #: Below this many bytes an archive is read in process: it takes a fraction of a second anyway.
 MIN_BYTES = 8 << 20
+#: Reading ahead is worth a process only where forking is safe.
+AVAILABLE = sys.platform == "linux"
 
 
 def worth_it(source: Source) -> bool:
@@ -100,11 +101,6 @@ def read_ahead(produce: Callable[[], Iterable[T]], *, batch: int = BATCH) -> Ite
         if not finished:
             child.kill()  # the caller stopped early: nothing else wants the rest
         child.join()
-
-
-#: Bytes the pipe may hold (Linux's default is 64 KiB, a batch or less): room for the child to
-#: run a few batches ahead while the parent writes a table's batch of rows at once.
-PIPE_BYTES = 1 << 20
 
 
 def _widen(fd: int) -> None:
