@@ -202,3 +202,42 @@ def test_when_no_child_can_start_the_items_are_read_here(monkeypatch: pytest.Mon
     assert list(read_ahead(lambda: _numbers(700), batch=64)) == list(range(700))
     with pytest.raises(MalformedArchive):
         list(read_ahead(lambda: _numbers(10, fail_at=5)))
+
+
+def _packed(folder: Path, kind: str, out: Path) -> Path:
+    """`folder`'s files in a zip or a .tar.gz, named as in the folder."""
+    import tarfile
+    import zipfile
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    if kind == "zip":
+        target = out / f"{folder.name}.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in files:
+                zf.write(p, p.relative_to(folder).as_posix())
+    else:
+        target = out / f"{folder.name}.tar.gz"
+        with tarfile.open(target, "w:gz") as tf:
+            for p in files:
+                tf.add(p, p.relative_to(folder).as_posix())
+    return target
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar.gz"])
+def test_an_archive_file_read_ahead_stores_what_one_read_in_process_does(
+        kind: str, footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child reads through the archive file the parent opened (a forked copy of it)."""
+    archives = [_packed(footprint / name, kind, tmp_path) for name in ("x-personal", "instagram-personal")]
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    real, forked = readahead.read_ahead, []
+    monkeypatch.setattr(readahead, "read_ahead", lambda *a, **k: forked.append(1) or real(*a, **k))
+    stored = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("FOOTPRINT_WORKERS", workers)
+        db = tmp_path / f"w{workers}.db"
+        results = api.ingest(str(db), archives, role="personal", subject="Avery Lindqvist-Moreau")
+        assert all(sum(a.added.values()) > 500 for r in results for a in r.accounts)
+        stored.append(_rows(db))
+    assert len(forked) == 2  # both archives were read in a child the second time
+    for table in stored[0]:
+        assert stored[1][table] == stored[0][table], table
