@@ -387,8 +387,9 @@ class PatternSet:
         # with its ASCII letters lowered (`bytes.lower`), which gives the automata fewer
         # distinct bytes to build states for; a third less time in the sets on the benchmark's
         # posts. The others (a name's capital, `(?-i:…)`) see the text as written.
-        lowered = [j for j, forms_j in enumerate(forms) if _ignores_case(forms_j)]
-        as_written = [j for j in range(len(regexes)) if not _ignores_case(forms[j])]
+        blind = [_ignores_case(forms_j) for forms_j in forms]
+        lowered = [j for j, b in enumerate(blind) if b]
+        as_written = [j for j, b in enumerate(blind) if not b]
         options = re2.Options()
         options.max_mem = SET_MEMORY // max(1, -(-len(lowered) // SET_SIZE) + -(-len(as_written) // SET_SIZE))
         options.log_errors = False
