@@ -125,19 +125,26 @@ def _ingest(footprint: Path, db: Path | str) -> list:
                       roles=[s["role"] for s in info["sources"]], subject="Avery Lindqvist-Moreau")
 
 
-def test_an_ingest_read_ahead_stores_what_one_read_in_process_does(
-        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
-    monkeypatch.setenv("FOOTPRINT_WORKERS", "1")
-    alone = _ingest(footprint, tmp_path / "alone.db")
-    forked: list[int] = []
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per archive the ingest reads in a child (`read_ahead` counted as it is called)."""
+    calls: list[int] = []
     real = readahead.read_ahead
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        forked.append(1)
+        calls.append(1)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(readahead, "read_ahead", counted)
+    return calls
+
+
+def test_an_ingest_read_ahead_stores_what_one_read_in_process_does(
+        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "1")
+    alone = _ingest(footprint, tmp_path / "alone.db")
+    assert forked == []
     monkeypatch.setenv("FOOTPRINT_WORKERS", "2")
     ahead = _ingest(footprint, tmp_path / "ahead.db")
     assert len(forked) == 3  # every source went through the child
@@ -225,12 +232,10 @@ def _packed(folder: Path, kind: str, out: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["zip", "tar.gz"])
 def test_an_archive_file_read_ahead_stores_what_one_read_in_process_does(
-        kind: str, footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        kind: str, footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]) -> None:
     """The child reads through the archive file the parent opened (a forked copy of it)."""
     archives = [_packed(footprint / name, kind, tmp_path) for name in ("x-personal", "instagram-personal")]
     monkeypatch.setattr(readahead, "MIN_BYTES", 0)
-    real, forked = readahead.read_ahead, []
-    monkeypatch.setattr(readahead, "read_ahead", lambda *a, **k: forked.append(1) or real(*a, **k))
     stored = []
     for workers in ("1", "2"):
         monkeypatch.setenv("FOOTPRINT_WORKERS", workers)
