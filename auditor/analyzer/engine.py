@@ -119,6 +119,7 @@ class Engine:
             fast = os.environ.get("FOOTPRINT_RE2", "1") != "0" and superset_available()
         self._fast = fast
         self._set: _SetPass | None = None  # built on first use (compiling it takes a second)
+        self._anchor_search: dict[int, AnchoredSearch] = {}  # anchor id → its own start search
 
     @property
     def uses_set(self) -> bool:
@@ -186,7 +187,7 @@ class Engine:
         starts_of: Callable[[int], list[list[int] | None] | None]
         if reported is not None:
             chosen = sorted(reported.keys() & self._by_kind.get(kind, frozenset()))
-            starts_of = partial(self._set_starts, reported)
+            starts_of = partial(self._set_starts, reported, folded)
         else:
             found, positions = self._pass(folded, kind)
             chosen = sorted(found)
@@ -212,13 +213,35 @@ class Engine:
             stats.per_text_regex_runs.append(stats.regex_runs - before)
         return _apply_supersedes(hits)
 
-    def _set_starts(self, reported: dict[int, frozenset[int]], i: int) -> list[list[int] | None] | None:
-        """`_starts` after the set pass: rule `i` runs over the text only the patterns the set
-        named for it; None when it named none (a keyword occurs, no pattern can match)."""
+    def _set_starts(self, reported: dict[int, frozenset[int]], text: str, i: int
+                    ) -> list[list[int] | None] | None:
+        """`_starts` after the set pass: rule `i` runs only the patterns the set named for it,
+        an anchored one only where its start literals occur in `text`; None when the set named
+        none (a keyword occurs, no pattern can match)."""
         could = reported[i]
         if not could:
             return None
-        return [None if k in could else _NOWHERE for k in range(len(self.rules[i].patterns))]
+        out: list[list[int] | None] = []
+        for k, anchor in enumerate(self._rule_anchors[i]):
+            if k not in could:
+                out.append(_NOWHERE)
+            elif anchor is None or anchor < 0:
+                out.append(None)  # not anchored (or only gated): searched over the text
+            else:
+                out.append(self._anchor_starts(anchor, text))
+        return out
+
+    def _anchor_starts(self, anchor: int, text: str) -> list[int]:
+        """Where the start literals of anchored pattern `anchor` occur in `text`. The set pass
+        names a pattern that may match somewhere; a long alternation (a rule's vocabulary of
+        client references) tried by `re` at every position costs up to a millisecond a text,
+        tried where it can start, a few microseconds. Each pattern's search is made the first
+        time the set names it."""
+        search = self._anchor_search.get(anchor)
+        if search is None:
+            i, k = self._anchors[anchor]
+            search = self._anchor_search[anchor] = AnchoredSearch([self.rules[i].patterns[k].regex])
+        return search.starts(text).get(0, _NOWHERE)
 
     def findings(self, text: str, *, kind: str, item: ItemRef, account_id: int | None, role: str,
                  identified: bool, codes: list[str], context: str | None = None,
@@ -430,13 +453,19 @@ class AnchoredSearch:
         self._search = re.compile(source) if source else None
         self._search_i = re.compile(source, re.IGNORECASE) if source else None
 
-    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
-        """(index of the regex, match) for every match `regex.finditer` would find, regex by regex."""
+    def starts(self, text: str) -> dict[int, list[int]]:
+        """Index of an anchored regex → the positions where one of its start literals occurs
+        (ascending; absent: none occurs)."""
         positions: dict[int, list[int]] = {}
         if self._search is not None:
             for start, (_rules, ids) in _word_hits(self._search, self._search_i, self._words, text):
                 for j in ids:
                     positions.setdefault(j, []).append(start)
+        return positions
+
+    def finditer(self, text: str) -> Iterator[tuple[int, re.Match[str]]]:
+        """(index of the regex, match) for every match `regex.finditer` would find, regex by regex."""
+        positions = self.starts(text)
         for j, regex in enumerate(self.regexes):
             if j in self._open:
                 found: Iterable[re.Match[str]] = regex.finditer(text)

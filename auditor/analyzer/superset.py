@@ -15,8 +15,11 @@ as a **superset**:
 - case-insensitivity is kept exactly where the original has it (a negated class under a
   wrongly added `(?i)` would match less, not more);
 - the set's form stops before the first repeat that can run across words (and at a
-  back-reference): every match begins with a match of what is kept. The whole form, with
-  those repeats widened to `*` or `+`, then confirms what the set reports.
+  back-reference): every match begins with a match of what is kept. For the built-in packs
+  the shipped form may instead be a later part between such repeats (`segments`), the one
+  fewest reference texts match (derived.py `_rarest`): every match contains a match of each
+  part. The whole form, with those repeats widened to `*` or `+`, then confirms what the set
+  reports.
 
 A pattern the set reports is then run by Python's `re` as before, so a rewrite that matches
 too much costs time, never a finding. A pattern that cannot be rewritten, or that RE2 refuses,
@@ -289,6 +292,21 @@ def parse(regex: re.Pattern[str]) -> Any:
     if not isinstance(regex.pattern, str):
         raise Untranslatable("bytes pattern")
     return _p.parse(regex.pattern, regex.flags)
+
+
+def segments(tree: Any) -> list[list[tuple[Any, Any]]]:
+    """The parts of a parsed pattern's top-level sequence between the repeats that can run
+    across words (and the back-references): every match of the pattern contains a match of
+    each part, so each part's cut `rewrite` is a superset filter too, like the prefix's. A rare
+    part filters better than a common one ("babysits" against "client")."""
+    parts: list[list[tuple[Any, Any]]] = [[]]
+    for op, av in tree:
+        if (op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+                and (av[1] is _c.MAXREPEAT or av[1] > 1) and _spans_words(av[2])) or op is _c.GROUPREF:
+            parts.append([])
+        else:
+            parts[-1].append((op, av))
+    return [part for part in parts if part]
 
 
 def rewrite(tree: Any, icase: bool, *, cut: bool) -> str:

@@ -232,3 +232,53 @@ def test_an_audit_uses_the_set_only_on_a_large_footprint(session, rows, monkeypa
     large = analyzer.analyze(session, subject.id)
     assert asked == [False, None]
     assert [f.fingerprint for f in small.findings] == [f.fingerprint for f in large.findings] != []
+
+
+@pytest.mark.parametrize(("pattern", "parts"), [
+    (r"\bclient\b.{0,80}\bcried\b", ["client", "cried"]),
+    (r"(?:my|our)\s+client[^.!?]{0,60}babysits", [r"(?:my|our)", "babysits"]),
+    (r"(a)b.{0,9}\1c", ["a", "c"]),                       # a back-reference ends a part too
+    (r"client.{0,9}(?:cried|sobbed).*(?:today|tonight)", ["client", "cried", "to(?:day"]),
+    (r"(?:client.{0,9}cried|dm me)", ["client"]),         # one top-level group: one part (cut inside)
+])
+def test_every_part_between_wide_repeats_is_a_superset_filter(pattern: str, parts: list[str]) -> None:
+    """Each part of a pattern between repeats that run across words (`segments`) is matched by
+    every text the pattern matches, so the shipped file may take the rarest as the set form."""
+    regex = re.compile(pattern, re.IGNORECASE)
+    forms = [superset.rewrite(part, True, cut=True) for part in superset.segments(superset.parse(regex))]
+    assert len(forms) == len(parts) and all(p in f for p, f in zip(parts, forms)), forms
+    texts = ["my client cried today", "our client who babysits", "aab xx ac", "ab ac",
+             "client, so she sobbed tonight", "dm me", "a client who cried", "nothing here"]
+    for text in texts:
+        if regex.search(text):
+            assert all(re2.search(form, text) for form in forms), (text, forms)
+
+
+def test_the_shipped_set_form_is_the_part_fewest_reference_texts_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.analyzer.rules import derived
+
+    monkeypatch.setattr(derived, "_reference_texts", lambda: ("a client", "my client", "client babysits", "x"))
+    assert derived._rarest("(?i:client)", ["(?i:client)", "(?i:babysits)"]) == "(?i:babysits)"
+    assert derived._rarest("(?i:client)", ["(?i:cli)"]) == "(?i:client)"                  # a tie: the prefix
+    assert derived._rarest("(?i:client)", ["(?i:[)"]) == "(?i:client)"                    # RE2 refuses a part
+    monkeypatch.setattr(derived, "_reference_texts", lambda: ())
+    assert derived._rarest("(?i:client)", ["(?i:babysits)"]) == "(?i:client)"             # no reference: the prefix
+
+
+def test_the_set_pass_tries_an_anchored_pattern_only_where_it_can_start() -> None:
+    """The set names a pattern that may match somewhere; the engine then tries it only where one
+    of its start literals occurs (a rule's long vocabulary tried at every position cost up to a
+    millisecond a text), with the same hits as the trie pass."""
+    fast, _slow = _engines()
+    text = "Ran into a client I see at the climbing gym today, then babysits for my neighbor"
+    reported = fast._set_pass().candidates(fold(text))
+    assert reported is not None
+    anchored = [(i, k) for i, could in reported.items() if i < len(fast.rules) for k in could
+                if (a := fast._rule_anchors[i][k]) is not None and a >= 0]
+    assert anchored, "some anchored pattern is named on this text"
+    for i, k in anchored:
+        starts = fast._set_starts(reported, fold(text), i)
+        assert starts is not None and starts[k] is not None
+        regex = fast.rules[i].patterns[k].regex
+        assert {m.start() for m in regex.finditer(fold(text))} <= set(starts[k])
+    _same(text, "post")

@@ -8,7 +8,9 @@ process that audits, and their answers depend only on the regexes and the walks 
   sources and keywords;
 - **per regex**, keyed by a digest of its source and flags: where its matches can start and
   what each contains (literals.py `start_literals`, `required_literals`: the engine's anchors
-  and gates), and its RE2 rewrites (superset.py: the set's cut form and the whole form).
+  and gates), and its RE2 rewrites (superset.py: the set's cut form and the whole form). The
+  shipped set form is the part of the pattern fewest texts of the development corpus match
+  (`_rarest`); worked out at run time, it is the prefix. Either finds the same.
 
 Both are shipped in `derived.json`, each digest also covering the source of the modules that
 work the answers out. A regex or rule the file does not know (a user's pack, a pack being
@@ -118,11 +120,68 @@ def _work_out(regex: re.Pattern[str], field: str) -> Any:
         cut = superset.rewrite(tree, icase, cut=True)
     except refused:
         return [None, None]
+    if _fresh is not None:  # building the shipped file: the rarest part filters best
+        cut = _rarest(cut, [form for part in superset.segments(tree)
+                            if (form := _rewritten(part, icase)) is not None])
     try:
         whole: str | None = superset.rewrite(tree, icase, cut=False)
     except refused:
         whole = None
     return [cut, whole]
+
+
+#: The texts the shipped file's set forms are chosen on (`_rarest`): the team's development
+#: corpus, in a checkout only (the file is built there). Never the held-out texts.
+REFERENCE = Path(__file__).resolve().parents[3] / "tests" / "data" / "eval" / "dev.jsonl"
+
+
+def _rewritten(part: Any, icase: bool) -> str | None:
+    """superset.py's cut rewrite of one part of a pattern, or None when it has none."""
+    import re2
+
+    from auditor.analyzer import superset
+
+    try:
+        return superset.rewrite(part, icase, cut=True)
+    except (superset.Untranslatable, re2.error, ValueError, TypeError):
+        return None
+
+
+@cache
+def _reference_texts() -> tuple[str, ...]:
+    try:
+        lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    return tuple(json.loads(line)["text"] for line in lines if line.strip())
+
+
+def _rarest(prefix: str, parts: Sequence[str]) -> str:
+    """The set form for a regex: of its prefix (superset.py cuts there) and its parts between
+    repeats that run across words (`superset.segments`), the one matching the fewest reference
+    texts; the prefix on a tie. Every match of the regex contains a match of each, so the
+    findings are the same whichever is chosen; a rarer one sends fewer texts to the whole-form
+    check. On the benchmark's footprint it took the whole-form checks from 11.9 to 9.0 a text."""
+    import re2
+
+    texts = _reference_texts()
+    if not texts or not parts:
+        return prefix
+    options = re2.Options()
+    options.log_errors = False
+
+    def found_in(form: str) -> int:
+        try:
+            search = re2.compile(form, options).search
+        except re2.error:
+            return len(texts) + 1
+        return sum(1 for text in texts if search(text))
+
+    best, fewest = prefix, found_in(prefix)
+    for form in parts:
+        if form != best and (n := found_in(form)) < fewest:
+            best, fewest = form, n
+    return best
 
 
 def start_literals(regex: re.Pattern[str]) -> frozenset[str] | None:
