@@ -282,3 +282,21 @@ def test_the_set_pass_tries_an_anchored_pattern_only_where_it_can_start() -> Non
         regex = fast.rules[i].patterns[k].regex
         assert {m.start() for m in regex.finditer(fold(text))} <= set(starts[k])
     _same(text, "post")
+
+
+def test_an_alternation_filters_on_each_alternatives_rarest_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern that is one alternation of `A…B` branches gets, among its set forms, the
+    alternation of each branch's rarest part; it matches wherever the pattern does."""
+    from auditor.analyzer.rules import derived
+
+    monkeypatch.setattr(derived, "_reference_texts",
+                        lambda: ("my client", "a client", "our zebra", "the zebra", "zebra", "x"))
+    regex = re.compile(r"\b(?:client.{0,9}cried|zebra[^.]{0,5}babysits|dm\s+me)\b", re.IGNORECASE)
+    forms = derived._forms(superset.parse(regex), True)
+    assert any(f.startswith("(?i:(?:cried|babysits|dm(?:") for f in forms), forms
+    chosen = derived._rarest(superset_source(regex), forms)
+    assert chosen.startswith("(?i:(?:cried|babysits|dm"), chosen
+    for text in ("a client who cried", "zebra, babysits", "DM  me", "client", "babysits"):
+        if regex.search(text):
+            assert re2.search(chosen, text), text
+    assert not re2.search(chosen, "my client")
