@@ -17,8 +17,8 @@ work the answers out. A regex or rule the file does not know (a user's pack, a p
 edited) is worked out as before: nothing is ever wrong, only slower. Using the file saves
 about 8 seconds of an audit's start-up and the memory the walks leave behind.
 
-After changing a built-in pack, literals.py or superset.py, regenerate the file (a test says
-when it is stale):
+After changing a built-in pack, literals.py, superset.py or the development corpus the set
+forms are chosen on (`REFERENCE`), regenerate the file (a test says when it is stale):
 
     python -c "from auditor.analyzer.rules.derived import write; print(write())"
 """
