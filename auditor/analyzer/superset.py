@@ -196,6 +196,13 @@ def _spans_words(tree: Iterable[tuple[Any, Any]]) -> bool:
     return space and letter
 
 
+def _runs_across_words(op: Any, av: Any) -> bool:
+    """Whether a parse-tree item is a repeat (more than once) that can run across words: where
+    the set's form is cut (`_translate`) and a pattern's parts end (`segments`)."""
+    return (op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
+            and (av[1] is _c.MAXREPEAT or av[1] > 1) and _spans_words(av[2]))
+
+
 def _translate(tree: Iterable[tuple[Any, Any]], icase: bool, cut_wide: bool = True) -> tuple[str, bool]:
     """RE2 source for a sequence, and whether it was cut short.
 
@@ -235,7 +242,7 @@ def _translate(tree: Iterable[tuple[Any, Any]], icase: bool, cut_wide: bool = Tr
             out.append(f"(?:{body})")
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             lo, hi, sub = av
-            if cut_wide and (hi is _c.MAXREPEAT or hi > 1) and _spans_words(sub):
+            if cut_wide and _runs_across_words(op, av):
                 return "".join(out), True
             body, cut = _translate(sub, icase, cut_wide)
             if cut:
@@ -301,8 +308,7 @@ def segments(tree: Any) -> list[list[tuple[Any, Any]]]:
     part filters better than a common one ("babysits" against "client")."""
     parts: list[list[tuple[Any, Any]]] = [[]]
     for op, av in tree:
-        if (op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
-                and (av[1] is _c.MAXREPEAT or av[1] > 1) and _spans_words(av[2])) or op is _c.GROUPREF:
+        if _runs_across_words(op, av) or op is _c.GROUPREF:
             parts.append([])
         else:
             parts[-1].append((op, av))

@@ -111,22 +111,17 @@ def _work_out(regex: re.Pattern[str], field: str) -> Any:
     if field == "needs":
         needed = literals.required_literals(regex.pattern)
         return None if needed is None else sorted(needed)
-    import re2  # type: ignore[import-not-found]  # only the RE2 set asks for its rewrites
-
-    refused = (superset.Untranslatable, re2.error, ValueError, TypeError)
     try:
         tree = superset.parse(regex)
-        icase = bool(regex.flags & re.IGNORECASE)
-        cut = superset.rewrite(tree, icase, cut=True)
-    except refused:
+    except (superset.Untranslatable, ValueError, TypeError):
+        return [None, None]
+    icase = bool(regex.flags & re.IGNORECASE)
+    cut = _rewritten(tree, icase)
+    if cut is None:
         return [None, None]
     if _fresh is not None:  # building the shipped file: the rarest part filters best
         cut = _rarest(cut, _forms(tree, icase))
-    try:
-        whole: str | None = superset.rewrite(tree, icase, cut=False)
-    except refused:
-        whole = None
-    return [cut, whole]
+    return [cut, _rewritten(tree, icase, cut=False)]
 
 
 #: The texts the shipped file's set forms are chosen on (`_rarest`): the team's development
@@ -134,14 +129,15 @@ def _work_out(regex: re.Pattern[str], field: str) -> Any:
 REFERENCE = Path(__file__).resolve().parents[3] / "tests" / "data" / "eval" / "dev.jsonl"
 
 
-def _rewritten(part: Any, icase: bool) -> str | None:
-    """superset.py's cut rewrite of one part of a pattern, or None when it has none."""
-    import re2
+def _rewritten(tree: Any, icase: bool, *, cut: bool = True) -> str | None:
+    """superset.py's rewrite of a parsed pattern (or of one part of it), or None when it has
+    none or RE2 refuses it."""
+    import re2  # type: ignore[import-not-found]  # only the RE2 set asks for its rewrites
 
     from auditor.analyzer import superset
 
     try:
-        return superset.rewrite(part, icase, cut=True)
+        return superset.rewrite(tree, icase, cut=cut)
     except (superset.Untranslatable, re2.error, ValueError, TypeError):
         return None
 
@@ -201,9 +197,8 @@ def _reference_texts() -> tuple[str, ...]:
 
 
 def _rarest(prefix: str, parts: Sequence[str]) -> str:
-    """The set form for a regex: of its prefix (superset.py cuts there) and its parts between
-    repeats that run across words (`superset.segments`), the one matching the fewest reference
-    texts; the prefix on a tie. Every match of the regex contains a match of each, so the
+    """The set form for a regex: of its prefix (superset.py cuts there) and the other filters
+    `_forms` found for it, the one matching the fewest reference texts; the prefix on a tie. Every match of the regex contains a match of each, so the
     findings are the same whichever is chosen; a rarer one sends fewer texts to the whole-form
     check."""
     import re2
