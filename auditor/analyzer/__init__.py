@@ -66,8 +66,9 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     findings are not deduplicated; the result's `findings` is empty.
 
     A big footprint's texts are scanned by worker processes (parallel.py); `meanwhile`, when
-    given, is called once in this process while they work (or after the scan when there are
-    none), and must not call `sink`. The findings reach `sink` in the same order either way."""
+    given, is called once in this process while they work (or before the scan when there are
+    none). What it hands `sink` comes before the texts' findings, and the findings reach
+    `sink` in the same order either way."""
     from auditor.analyzer.parallel import (
         PARALLEL_MIN_TEXTS,
         SPAN,
@@ -90,6 +91,8 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     workers = workers_wanted() if total >= PARALLEL_MIN_TEXTS else 1
     url = database_url(session) if workers > 1 else None
     done = 0
+    if url is None and meanwhile is not None:  # no workers: before the scan
+        meanwhile()
     if progress is not None:
         progress("analysing posts", done, total)
     if url is not None:
@@ -98,7 +101,6 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
                           engine=engine, fast=fast, spans=spans, workers=workers) as scan:
             if meanwhile is not None:
                 meanwhile()
-                meanwhile = None
             for rows, found in scan:
                 for finding in found:
                     sink(finding)
@@ -121,8 +123,6 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
     for detector_cls in detectors:
         for finding in detector_cls().run(ctx):
             sink(finding)
-    if meanwhile is not None:
-        meanwhile()
     return AnalysisResult(findings=[], rules_version=rules_version(packs),
                           rule_ids=tuple(r.id for r in rules),
                           detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors)])))
