@@ -3,8 +3,9 @@
 The rule engine is pure Python per text, so one process uses one CPU. For an audit of at least
 `PARALLEL_MIN_TEXTS` texts on a database other processes can open (a SQLite file, PostgreSQL),
 the texts are cut into spans (`AnalysisContext.spans`) and each worker reads its spans through
-its own read-only connection and scans them. The audit's process meanwhile does the rest of
-the audit (client overlap), then takes the workers' findings span by span in the order of a
+its own read-only connection and scans them. The audit's process meanwhile writes client
+overlap (computed from the audit's start in a child process of its own, `Aside`, beside the
+loading of the packs), then takes the workers' findings span by span in the order of a
 sequential scan, so that the stored run is the same row for row.
 
 Workers are forked where that is safe (Linux): they inherit the loaded packs and the compiled
