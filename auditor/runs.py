@@ -13,23 +13,19 @@ their fingerprints changed (a new tier, a roster match) since the mark.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from auditor import __version__
 from auditor.clock import utcnow
 from auditor.corrections import Allowlist, allow_entries
 from auditor.findings import Finding
-from auditor.models import Account, AuditRun, Connection, Decision, FindingRow
+from auditor.models import Account, AuditRun, Decision, FindingRow
 from auditor.roster import Roster
 from auditor.triage import NOT_SAME_PERSON, current_decisions, overlap_key
-
-if TYPE_CHECKING:
-    from auditor.analyzer.parallel import Aside
 
 
 def previous_run_id(session: Session, subject_id: int, before: int) -> int | None:
@@ -61,26 +57,25 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     for sid in subject_ids:
         decisions = current_decisions(session, sid)
         writer = _FindingWriter(session, run, sid, decisions, _allowlist(session, sid))
-        with _overlap_aside(session, sid, roster) or nullcontext() as aside:
 
-            def match_people(sid: int = sid, writer: _FindingWriter = writer, aside: Any = aside,
-                             decisions: dict[str, Decision] = decisions) -> None:
-                """Client overlap: its entries, and its findings before the texts' (in both
-                of `analyze_into`'s ways, so that the stored run is the same either way)."""
-                if progress is not None:
-                    progress("matching people across accounts", 0, None)
-                entries, overlap_findings = (aside.result() if aside is not None
-                                             else overlap.compute(session, sid, roster))
-                # Marks reach only the findings of overlap entries, which are written after this.
-                _apply_overlap_marks(decisions, entries)
-                for finding in overlap_findings:
-                    writer.add(finding)
-                overlap.persist(session, run.id, sid, entries)
+        def match_people(sid: int = sid, writer: _FindingWriter = writer,
+                         decisions: dict[str, Decision] = decisions) -> None:
+            """Client overlap: its entries, and its findings before the texts' (in both of
+            `analyze_into`'s ways, so that the stored run is the same either way)."""
+            if progress is not None:
+                progress("matching people across accounts", 0, None)
+            entries, overlap_findings = overlap.compute(session, sid, roster)
+            # Marks reach only the findings of overlap entries, which are written after this.
+            _apply_overlap_marks(decisions, entries)
+            for finding in overlap_findings:
+                writer.add(finding)
+            overlap.persist(session, run.id, sid, entries)
 
-            # With worker processes, this process writes client overlap while they scan.
-            result = analyze_into(writer.add, session, sid, rule_files=rule_files,
-                                  include_messages=include_messages, progress=progress,
-                                  meanwhile=match_people)
+        # Client overlap is computed and written while worker processes scan a big footprint's
+        # texts (before the texts are scanned, in one process).
+        result = analyze_into(writer.add, session, sid, rule_files=rule_files,
+                              include_messages=include_messages, progress=progress,
+                              meanwhile=match_people)
         run.rules_version = result.rules_version
         for finding in (extra_findings or {}).get(sid, []):
             writer.add(finding)
@@ -88,30 +83,6 @@ def run_audit(session: Session, subject_ids: Sequence[int], *, rule_files: Seque
     run.finished_at = utcnow()
     session.flush()
     return run
-
-
-#: From this many connection rows (followers, following, friends) a subject's client overlap is
-#: computed in a child process from the audit's start (parallel.py `Aside`), beside loading the
-#: packs and scanning the texts; below it, the fork costs more than it saves.
-ASIDE_MIN_CONNECTIONS = 20_000
-
-
-def _overlap_aside(session: Session, subject_id: int, roster: Roster | None) -> Aside | None:
-    """Client overlap started in a child process, when forking is allowed, the database can be
-    opened by another process and the subject has ASIDE_MIN_CONNECTIONS connection rows."""
-    from auditor import overlap
-    from auditor.analyzer.parallel import Aside, database_url, forking_allowed
-
-    if not forking_allowed():
-        return None
-    url = database_url(session)
-    if url is None:
-        return None
-    rows = session.scalar(select(func.count(Connection.id)).join(Account, Account.id == Connection.account_id)
-                          .where(Account.subject_id == subject_id, Connection.deleted_at.is_(None)))
-    if (rows or 0) < ASIDE_MIN_CONNECTIONS:
-        return None
-    return Aside(url, overlap.compute, subject_id, roster)
 
 
 def _allowlist(session: Session, subject_id: int) -> Allowlist:

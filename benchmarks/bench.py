@@ -84,8 +84,11 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
     if workers_peak:
         from auditor.analyzer.parallel import workers_wanted
 
-        # The ingest reads each big archive in one child at a time (auditor/readahead.py).
-        extra["workers"] = 1 if stage == "ingest" else workers_wanted()
+        # The ingest reads each big archive in one child at a time (auditor/readahead.py); the
+        # audit forks its workers and, on a big footprint, a child computing client overlap
+        # (auditor/runs.py): as many as the sampler saw at once, where it can see them.
+        extra["workers"] = ((sampler.most_children if sampler is not None else 0)
+                            or (1 if stage == "ingest" else workers_wanted()))
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         extra["worker_mib"] = workers_peak
         if sampler is not None and sampler.peak_kib:
@@ -103,6 +106,9 @@ class PssSampler:
         import threading
 
         self.peak_kib = 0
+        #: The most child processes seen at once (the audit's workers, and the one computing
+        #: client overlap while they start).
+        self.most_children = 0
         if not Path("/proc/self/smaps_rollup").exists():
             return
         threading.Thread(target=self._run, daemon=True).start()
@@ -110,10 +116,12 @@ class PssSampler:
     def _run(self) -> None:
         me = os.getpid()
         while True:
-            total = 0
-            for pid in [me, *_children(me)]:
+            children = _children(me)
+            total = _pss_kib(me)
+            for pid in children:
                 total += _pss_kib(pid)
             self.peak_kib = max(self.peak_kib, total)
+            self.most_children = max(self.most_children, len(children))
             time.sleep(0.2)
 
 

@@ -1,8 +1,7 @@
 """A big footprint's texts are scanned by worker processes (auditor/analyzer/parallel.py) while
-the audit's own process writes client overlap, computed in a child process from the audit's
-start. The stored run must be the same, row for row and in the same order, as a scan in one
-process: on SQLite and PostgreSQL, forked and spawned, with a user's rule pack, across a year
-of review, with people on both sides."""
+the audit's own process computes and writes client overlap. The stored run must be the same, row
+for row and in the same order, as a scan in one process: on SQLite and PostgreSQL, forked and
+spawned, with a user's rule pack, across a year of review, with people on both sides."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor import api, runs
+from auditor import api
 from auditor.analyzer import parallel
 from auditor.db import open_engine
 from auditor.errors import UsageError
@@ -145,19 +144,13 @@ def test_by_default_one_worker_per_usable_cpu(monkeypatch: pytest.MonkeyPatch) -
     assert 1 <= parallel.workers_wanted() <= parallel.MAX_WORKERS
 
 
-def test_overlap_computed_aside_stores_what_one_process_stores(dbs: tuple[str, str], monkeypatch: pytest.MonkeyPatch,
-                                                               scans: list[int]) -> None:
-    """Both sides of the demo (people who follow both accounts): client overlap computed in a
-    child process from the audit's start, while workers scan, against everything in one."""
-    monkeypatch.setattr(runs, "ASIDE_MIN_CONNECTIONS", 1)
-    asides: list[object] = []
-    original = parallel.Aside.__init__
+def test_overlap_written_while_workers_scan_stores_what_one_process_stores(
+        dbs: tuple[str, str], monkeypatch: pytest.MonkeyPatch, scans: list[int]) -> None:
+    """Both sides of the demo (people who follow both accounts): client overlap's findings and
+    entries written while workers scan, against everything in one process, where they are
+    written before the scan."""
+    from auditor.overlap import RULE_IDS
 
-    def recording(self: parallel.Aside, *args: object) -> None:
-        asides.append(args[1])
-        original(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel.Aside, "__init__", recording)
     stored = []
     for db, workers in zip(dbs, ("1", "2"), strict=True):
         monkeypatch.setenv("FOOTPRINT_WORKERS", workers)
@@ -167,39 +160,8 @@ def test_overlap_computed_aside_stores_what_one_process_stores(dbs: tuple[str, s
         api.ingest(db, [root / "dana-personal-x"], role="personal", subject="Dana Whitfield")
         api.audit(db)
         stored.append(_stored(db))
-    assert len(asides) == 1 and len(scans) == 1, "only the two-worker audit forks"
+    assert len(scans) == 1, "only the two-worker audit scans in workers"
     alone, together = stored
     assert alone[1], "the demo must have people on both sides"
-    from auditor.overlap import RULE_IDS
-
     assert any(row[2] in RULE_IDS for row in alone[0]), "the demo must have overlap findings"
     assert together == alone
-
-
-def _count(session: Session, name: str) -> int:
-    from sqlalchemy import text
-
-    return int(session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one())
-
-
-def test_an_aside_hands_back_its_answer_or_its_error(tmp_path: Path) -> None:
-    db = tmp_path / "aside.db"
-    open_engine(str(db), create=True).dispose()
-    url = f"sqlite:///{db}"
-    with parallel.Aside(url, _count, "accounts") as aside:
-        assert aside.result() == 0
-    with parallel.Aside(url, _count, "no_such_table") as aside, pytest.raises(Exception, match="no_such_table"):
-        aside.result()
-
-
-def _dies(_session: Session) -> None:
-    import os
-
-    os._exit(3)
-
-
-def test_an_aside_that_dies_is_an_error_not_a_hang(tmp_path: Path) -> None:
-    db = tmp_path / "aside.db"
-    open_engine(str(db), create=True).dispose()
-    with parallel.Aside(f"sqlite:///{db}", _dies) as aside, pytest.raises(RuntimeError, match="exit code 3"):
-        aside.result()

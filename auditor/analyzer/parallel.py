@@ -3,10 +3,9 @@
 The rule engine is pure Python per text, so one process uses one CPU. For an audit of at least
 `PARALLEL_MIN_TEXTS` texts on a database other processes can open (a SQLite file, PostgreSQL),
 the texts are cut into spans (`AnalysisContext.spans`) and each worker reads its spans through
-its own read-only connection and scans them. The audit's process meanwhile writes client
-overlap (computed from the audit's start in a child process of its own, `Aside`, beside the
-loading of the packs), then takes the workers' findings span by span in the order of a
-sequential scan, so that the stored run is the same row for row.
+its own read-only connection and scans them. The audit's process meanwhile computes and writes
+client overlap, then takes the workers' findings span by span in the order of a sequential
+scan, so that the stored run is the same row for row.
 
 Workers are forked where that is safe (Linux): they inherit the loaded packs and the compiled
 RE2 set. Elsewhere they are spawned and load the packs themselves. `FOOTPRINT_WORKERS` sets
@@ -19,7 +18,7 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -145,73 +144,6 @@ class ParallelScan:
     def __exit__(self, *exc: object) -> None:
         self._pool.terminate()
         self._pool.join()
-
-
-class Aside:
-    """`fn(session, *args)` in a forked child process with its own read-only session on the
-    database at `url`, while this process goes on; `result()` waits for what it returned (or
-    raises what it raised). The audit computes client overlap this way from its start, so
-    that it runs beside loading the packs and the workers' scan instead of after them.
-
-    Use as a context manager: leaving it stops the child if it is still running."""
-
-    def __init__(self, url: str, fn: Callable[..., Any], *args: Any) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._child = context.Process(target=_aside, args=(send, url, fn, args), daemon=True)
-        self._child.start()
-        send.close()  # the child's end: EOF here once the child is gone
-
-    def result(self) -> Any:
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:
-            self._child.join()
-            raise RuntimeError(f"a child process of the audit ended without an answer "
-                               f"(exit code {self._child.exitcode})") from None
-        self._child.join()
-        if not ok:
-            raise value
-        return value
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._child.is_alive():
-            self._child.terminate()
-        self._child.join()
-        self._receive.close()
-
-
-def _aside(send: Any, url: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """The child of `Aside`: run the call and send back ("ok", its value) or its exception."""
-    from sqlalchemy.orm import Session
-
-    from auditor.db import open_reader
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the audit process's to handle
-    engine = open_reader(url)
-    try:
-        with Session(engine) as session:
-            answer: tuple[bool, Any] = (True, fn(session, *args))
-    except Exception as exc:  # noqa: BLE001 -- handed to the audit's process, which raises it
-        answer = (False, exc)
-    finally:
-        engine.dispose()
-    try:
-        send.send(answer)
-    except Exception as exc:  # noqa: BLE001 -- an answer that does not pickle
-        send.send((False, RuntimeError(f"a child process of the audit could not send its answer: {exc}")))
-    send.close()
-
-
-def forking_allowed() -> bool:
-    """Whether work can be forked off the audit's process (Linux, and more than one worker
-    wanted: `FOOTPRINT_WORKERS=1` keeps everything in one process)."""
-    return START_METHOD == "fork" and workers_wanted() > 1
 
 
 def database_url(session: Any) -> str | None:
