@@ -84,9 +84,9 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
     if workers_peak:
         from auditor.analyzer.parallel import workers_wanted
 
-        # The ingest reads each big archive in one child at a time (auditor/readahead.py); the
-        # audit forks its workers and, on a big footprint, a child computing client overlap
-        # (auditor/runs.py): as many as the sampler saw at once, where it can see them.
+        # The ingest reads each big archive in one child at a time (auditor/readahead.py), the
+        # audit scans in its workers (auditor/analyzer/parallel.py): as many as the sampler saw
+        # at once, where it can see them.
         extra["workers"] = ((sampler.most_children if sampler is not None else 0)
                             or (1 if stage == "ingest" else workers_wanted()))
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -106,8 +106,7 @@ class PssSampler:
         import threading
 
         self.peak_kib = 0
-        #: The most child processes seen at once (the audit's workers, and the one computing
-        #: client overlap while they start).
+        #: The most child processes seen at once (the audit's workers, the ingest's reader).
         self.most_children = 0
         if not Path("/proc/self/smaps_rollup").exists():
             return
