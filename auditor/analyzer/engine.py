@@ -43,6 +43,7 @@ from auditor.analyzer.excerpt import make_excerpt, merge_spans
 from auditor.analyzer.hit import Hit, ScanStats, clip, score_hit
 from auditor.analyzer.role import ROLES, Adjustment, audience_adjustment, role_adjustment
 from auditor.analyzer.rules.derived import required_literals, start_literals
+from auditor.analyzer.rules.model import Regex, RegexSource
 from auditor.analyzer.rules.schema import KINDS, Pattern, Rule
 from auditor.analyzer.scoring import clamp, to_decimal
 from auditor.analyzer.superset import PatternSet
@@ -84,7 +85,7 @@ class Engine:
         anchor_words: dict[str, set[int]] = {}
         for i, rule in enumerate(self.rules):
             for k, pattern in enumerate(rule.patterns):
-                starts = _anchorable(pattern.regex)
+                starts = _anchorable(pattern.source)
                 if starts is not None:
                     self._pattern_anchor[(i, k)] = len(self._anchors)
                     for word in starts:
@@ -93,7 +94,7 @@ class Engine:
                     continue
                 # Not anchorable: gated instead, when some word every match contains is known
                 # (a gate has a negative id; the pass notes only whether it occurs).
-                needed = _gate(pattern.regex)
+                needed = _gate(pattern.source)
                 if needed is not None:
                     gate = -1 - len(self._gated)
                     self._pattern_anchor[(i, k)] = gate
@@ -108,13 +109,7 @@ class Engine:
         ]
         self._rule_open: list[bool] = [None in ids for ids in self._rule_anchors]
         self._words = _word_index(self._keyword_rules, anchor_words)
-        # One regex over every keyword and start literal, factored as a trie: about one failed
-        # attempt per character between hits (trie.py).
-        alternation = trie_regex(self._words)
-        # Searched in the lower-cased text (faster than IGNORECASE), or with IGNORECASE when
-        # lower-casing would change the text's length and so its offsets.
-        self._prefilter = re.compile(alternation) if alternation else None
-        self._prefilter_i = re.compile(alternation, re.IGNORECASE) if alternation else None
+        self._prefilters: tuple[re.Pattern[str], re.Pattern[str]] | None = None  # `_trie_pass`
         if fast is None:
             fast = os.environ.get("FOOTPRINT_RE2", "1") != "0" and superset_available()
         self._fast = fast
@@ -143,9 +138,10 @@ class Engine:
         and for each anchored pattern the positions where one of its start literals occurs."""
         found: set[int] = set()
         positions: dict[int, list[int]] = {}
-        if self._prefilter is None or not text:
+        if not self._words or not text:
             return found, positions
-        for start, entry in _word_hits(self._prefilter, self._prefilter_i, self._words, text):
+        prefilter, prefilter_i = self._trie_pass()
+        for start, entry in _word_hits(prefilter, prefilter_i, self._words, text):
             found.update(entry[0])
             for anchor in entry[1]:
                 at = positions.get(anchor)
@@ -156,6 +152,17 @@ class Engine:
         if kind is not None:
             found &= self._by_kind.get(kind, frozenset())
         return found, positions
+
+    def _trie_pass(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """One regex over every keyword and start literal, factored as a trie: about one failed
+        attempt per character between hits (trie.py). It is searched in the lower-cased text
+        (faster than IGNORECASE), or with IGNORECASE when lower-casing would change the text's
+        length and so its offsets. Compiled when first needed: a big audit's RE2 sets seldom
+        need it (half a second)."""
+        if self._prefilters is None:
+            alternation = trie_regex(self._words)
+            self._prefilters = re.compile(alternation), re.compile(alternation, re.IGNORECASE)
+        return self._prefilters
 
     def _starts(self, i: int, positions: dict[int, list[int]]) -> list[list[int] | None] | None:
         """Per pattern of rule `i`: where it may start (None: anywhere, it has no anchor); None
@@ -269,7 +276,7 @@ class _SetPass:
 
     @classmethod
     def build(cls, units: Sequence[Rule], n_rules: int) -> _SetPass | None:
-        regexes: list[re.Pattern[str]] = []
+        regexes: list[RegexSource] = []
         entries: list[tuple[int, int]] = []
         keyword_entries: set[int] = set()
         for i, unit in enumerate(units):
@@ -277,11 +284,11 @@ class _SetPass:
             if not keywords:
                 continue  # never a candidate on the trie pass either
             keyword_entries.add(len(regexes))
-            regexes.append(re.compile(trie_regex(keywords), re.IGNORECASE))
+            regexes.append(Regex(trie_regex(keywords), re.IGNORECASE))
             entries.append((i, -1))
             if i < n_rules:
                 for k, pattern in enumerate(unit.patterns):
-                    regexes.append(pattern.regex)
+                    regexes.append(pattern.source)
                     entries.append((i, k))
         patterns = PatternSet(regexes)
         if keyword_entries.intersection(patterns.open):
@@ -335,7 +342,7 @@ _NOWHERE: list[int] = []
 _MAX_ANCHOR_WORDS = 256
 
 
-def _anchorable(regex: re.Pattern[str]) -> frozenset[str] | None:
+def _anchorable(regex: RegexSource) -> frozenset[str] | None:
     """The start literals the engine anchors a pattern on, or None to run it over the text.
 
     Patterns that may start with a single letter or digit, with whitespace, or with any of
@@ -350,7 +357,7 @@ def _anchorable(regex: re.Pattern[str]) -> frozenset[str] | None:
     return starts
 
 
-def _gate(regex: re.Pattern[str]) -> frozenset[str] | None:
+def _gate(regex: RegexSource) -> frozenset[str] | None:
     r"""Words one of which every match of `regex` contains, for a pattern the engine cannot
     anchor; None when there are none worth a gate (words under three letters are everywhere).
 

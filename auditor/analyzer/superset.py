@@ -36,7 +36,10 @@ import re
 import sys
 from collections.abc import Callable, Container, Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.analyzer.rules.model import RegexSource
 
 try:  # Python 3.11 moved the parser under a private name; both are the standard library's.
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -283,7 +286,7 @@ def _matches_empty(source: str) -> bool:
     return re2.search(source, "") is not None
 
 
-def superset_source(regex: re.Pattern[str], *, cut: bool = True) -> str:
+def superset_source(regex: RegexSource, *, cut: bool = True) -> str:
     """RE2 syntax for a regex matching wherever `regex` finds a match (and maybe elsewhere).
 
     With `cut`, the rewrite stops before the first repeat that can run across words (the form
@@ -294,7 +297,7 @@ def superset_source(regex: re.Pattern[str], *, cut: bool = True) -> str:
     return rewrite(parse(regex), bool(regex.flags & re.IGNORECASE), cut=cut)
 
 
-def parse(regex: re.Pattern[str]) -> Any:
+def parse(regex: RegexSource) -> Any:
     """The parse tree `rewrite` takes."""
     if not isinstance(regex.pattern, str):
         raise Untranslatable("bytes pattern")
@@ -401,7 +404,7 @@ class PatternSet:
     (a capital in a name, `(?-i:DM)`) get sets of their own that read the text as written.
     """
 
-    def __init__(self, regexes: Sequence[re.Pattern[str]]) -> None:
+    def __init__(self, regexes: Sequence[RegexSource]) -> None:
         import re2
 
         from auditor.analyzer.rules.derived import superset_forms

@@ -44,6 +44,10 @@ class SpyRegex:
     def flags(self) -> int:  # read (with `pattern`) by the RE2 set pass to rewrite it
         return self.regex.flags
 
+    @property
+    def compiled(self) -> SpyRegex:  # what `Pattern.regex` hands the engine
+        return self
+
     def finditer(self, text: str, *args: Any) -> Any:
         self.calls += 1
         return self.regex.finditer(text, *args)

@@ -55,6 +55,50 @@ def test_builtin_ids_may_not_collide():
         active_rules([pack, pack])
 
 
+def _regexes(pack):
+    for rule in pack.rules:
+        yield from (p.source for p in rule.patterns)
+        yield from (c.source for c in rule.context)
+        yield from (n.source for n in rule.negatives)
+
+
+@pytest.mark.parametrize("path", builtin_pack_paths(), ids=lambda p: p.stem)
+def test_builtin_packs_pass_the_checks_a_user_pack_gets(path: Path):
+    """A built-in pack's regexes are compiled only when first used, so the checks a user's pack
+    gets as it loads (each regex compiles, none matches the empty string) run here instead."""
+    checked = load_pack(path)  # as `footprint rules check` and `--rules` load a file
+    assert all(r._compiled is not None for r in _regexes(checked))
+    lazy = load_pack(path, builtin=True)
+    assert all(r._compiled is None for r in _regexes(lazy))
+    assert [r.pattern for r in _regexes(lazy)] == [r.pattern for r in _regexes(checked)]
+
+
+def test_a_builtin_regex_is_compiled_on_first_use_and_reads_like_a_compiled_one():
+    import pickle
+    import re
+
+    from auditor.analyzer.rules.model import Regex
+
+    pack = load_pack(builtin_pack_paths()[0], builtin=True)
+    pattern = pack.rules[0].patterns[0]
+    assert pattern.source._compiled is None
+    compiled = pattern.regex  # what the engine calls
+    assert isinstance(compiled, re.Pattern) and pattern.regex is compiled
+    assert compiled.pattern == pattern.source.pattern and compiled.flags & re.IGNORECASE
+    # Source and flags (what derived.json is keyed on) without compiling, as `re` gives them.
+    for source in [r.pattern for r in _regexes(pack)] + ["(?s)a.b", "(?x) a b", "(?a)\\w+", "(?-i:Ann)"]:
+        regex = Regex(source)
+        assert regex.flags == re.compile(source, re.IGNORECASE).flags, source
+    plain, flagged = Regex("a+"), Regex("(?s)a.b")
+    assert plain.flags and flagged.flags
+    assert plain._compiled is None and flagged._compiled is not None  # only its own flags need `re`
+    assert Regex("a+") == Regex("a+") and hash(Regex("a+")) == hash(Regex("a+"))
+    assert Regex("a+") != Regex("a+", 0)
+    again = pickle.loads(pickle.dumps(pattern))
+    assert again == pattern and again.source._compiled is None  # compiled again where it is used
+    assert again.regex.pattern == compiled.pattern
+
+
 def test_user_pack_overrides_by_id_and_disables():
     builtin = {r.id: r for r in active_rules(load_packs())}
     merged = active_rules(load_packs([OVERRIDE]))

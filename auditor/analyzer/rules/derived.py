@@ -31,9 +31,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.analyzer.rules import literals
+
+if TYPE_CHECKING:
+    from auditor.analyzer.rules.model import RegexSource
 
 CACHE = Path(__file__).resolve().parent / "derived.json"
 
@@ -63,7 +66,7 @@ def cache_key(patterns: Sequence[str], keywords: Sequence[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-def regex_key(regex: re.Pattern[str]) -> str:
+def regex_key(regex: RegexSource) -> str:
     """A digest of the walks, one regex's source and its flags."""
     return cache_key([regex.pattern, str(int(regex.flags))], ["regex"])
 
@@ -80,7 +83,7 @@ def _shipped() -> dict[str, dict[str, Any]]:
             if isinstance(value := data.get(section), dict)}
 
 
-def prefilter_additions(patterns: Sequence[re.Pattern[str]], keywords: Sequence[str]
+def prefilter_additions(patterns: Sequence[RegexSource], keywords: Sequence[str]
                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """literals.py `prefilter_additions`, from the shipped answers when they hold this rule."""
     hit = _shipped().get("prefilter", {}).get(cache_key([p.pattern for p in patterns], keywords))
@@ -89,7 +92,7 @@ def prefilter_additions(patterns: Sequence[re.Pattern[str]], keywords: Sequence[
     return literals.prefilter_additions(patterns, keywords)
 
 
-def _regex(regex: re.Pattern[str], field: str) -> Any:
+def _regex(regex: RegexSource, field: str) -> Any:
     """One answer about `regex`: shipped, or worked out (and noted while `build` runs)."""
     key = regex_key(regex)
     if _fresh is None:
@@ -102,7 +105,7 @@ def _regex(regex: re.Pattern[str], field: str) -> Any:
     return value
 
 
-def _work_out(regex: re.Pattern[str], field: str) -> Any:
+def _work_out(regex: RegexSource, field: str) -> Any:
     from auditor.analyzer import superset
 
     if field == "starts":
@@ -223,19 +226,19 @@ def _rarest(prefix: str, parts: Sequence[str]) -> str:
     return best
 
 
-def start_literals(regex: re.Pattern[str]) -> frozenset[str] | None:
+def start_literals(regex: RegexSource) -> frozenset[str] | None:
     """literals.py `start_literals` of `regex`'s source."""
     found = _regex(regex, "starts")
     return None if found is None else frozenset(found)
 
 
-def required_literals(regex: re.Pattern[str]) -> set[str] | None:
+def required_literals(regex: RegexSource) -> set[str] | None:
     """literals.py `required_literals` of `regex`'s source."""
     needed = _regex(regex, "needs")
     return None if needed is None else set(needed)
 
 
-def superset_forms(regex: re.Pattern[str]) -> tuple[str | None, str | None]:
+def superset_forms(regex: RegexSource) -> tuple[str | None, str | None]:
     """superset.py's two RE2 rewrites of `regex`: the set's cut form (None: it has none, the
     regex is run on every candidate text) and the whole form (None: none)."""
     cut, whole = _regex(regex, "forms")
@@ -271,7 +274,7 @@ def _build_here() -> dict[str, dict[str, Any]]:
         packs = [load_pack(path, builtin=True) for path in builtin_pack_paths()]
         for pack in packs:
             for rule in pack.rules:
-                patterns = [p.regex for p in rule.patterns]
+                patterns = [p.source for p in rule.patterns]
                 added, unkeyed = literals.prefilter_additions(patterns, rule.keywords)
                 prefilter[cache_key([r.pattern for r in patterns], rule.keywords)] = [list(added), list(unkeyed)]
         from auditor.analyzer.detectors.base import discover_text

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.analyzer.rules.model import KINDS, Cue, Errors, Example, Negative, Pattern
+from auditor.analyzer.rules.model import KINDS, Cue, Errors, Example, Negative, Pattern, Regex
 from auditor.findings import SEVERITIES, Severity
 
 #: A regex that can match the empty string gives zero-width evidence; probe a few shapes
@@ -92,10 +92,14 @@ def expand_vocab(source: str, vocab: Mapping[str, str], where: str, err: Errors,
 
 
 def compile_regex(source: Any, where: str, err: Errors, rid: str,
-                  vocab: Mapping[str, str] | None = None) -> re.Pattern[str]:
+                  vocab: Mapping[str, str] | None = None, *, check: bool = True) -> Regex:
+    """A pack regex with its vocabulary expanded, compiled and checked; with `check` False (the
+    built-in packs, which the test suite checks whole) compiled only when first used."""
     if not isinstance(source, str) or not source.strip():
         raise err(f"{where}: regex must be a non-empty string", rid)
     source = expand_vocab(source, vocab or {}, where, err, rid)
+    if not check:
+        return Regex(source, re.IGNORECASE)
     try:
         compiled = re.compile(source, re.IGNORECASE)
     except re.error as exc:
@@ -104,17 +108,18 @@ def compile_regex(source: Any, where: str, err: Errors, rid: str,
     # ("\b(?:foo)?" matches nothing in "" but an empty string at every word boundary).
     if any(m.start() == m.end() for probe in _EMPTY_PROBES for m in compiled.finditer(probe)):
         raise err(f"{where}: regex matches the empty string (zero-width evidence)", rid)
-    return compiled
+    return Regex(source, re.IGNORECASE, compiled)
 
 
-def patterns_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> tuple[Pattern, ...]:
+def patterns_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None, *,
+                check: bool = True) -> tuple[Pattern, ...]:
     if not isinstance(value, list) or not value:
         raise err("'patterns' must be a non-empty array of regexes or {regex, score, label} tables", rid)
     out: list[Pattern] = []
     for i, item in enumerate(value, start=1):
         where = f"pattern {i}"
         if isinstance(item, str):
-            out.append(Pattern(compile_regex(item, where, err, rid, vocab), None, "match"))
+            out.append(Pattern(compile_regex(item, where, err, rid, vocab, check=check), None, "match"))
             continue
         if not isinstance(item, dict):
             raise err(f"{where}: must be a regex string or a table", rid)
@@ -123,11 +128,12 @@ def patterns_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | No
         label = item.get("label", "match")
         if not isinstance(label, str) or not label.strip():
             raise err(f"{where}: 'label' must be a non-empty string", rid)
-        out.append(Pattern(compile_regex(item.get("regex"), where, err, rid, vocab), score, label.strip()))
+        out.append(Pattern(compile_regex(item.get("regex"), where, err, rid, vocab, check=check), score, label.strip()))
     return tuple(out)
 
 
-def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> Cue:
+def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str, vocab: Mapping[str, str] | None = None, *,
+           check: bool = True) -> Cue:
     where = f"context {i + 1}"
     unknown_keys(item, _CUE_KEYS, where, err, rid)
     label = item.get("label")
@@ -147,18 +153,19 @@ def cue_of(item: dict[str, Any], i: int, err: Errors, rid: str, vocab: Mapping[s
         raise err(f"{where}: 'discloses' must be true or false", rid)
     if discloses and weight < 0:
         raise err(f"{where}: a cue that lowers the score cannot be marked 'discloses'", rid)
-    return Cue(label.strip(), compile_regex(item.get("regex"), where, err, rid, vocab), weight, window, severity,
+    return Cue(label.strip(), compile_regex(item.get("regex"), where, err, rid, vocab, check=check), weight, window, severity,
                discloses)
 
 
-def negatives_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None) -> tuple[Negative, ...]:
+def negatives_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | None = None, *,
+                 check: bool = True) -> tuple[Negative, ...]:
     if not isinstance(value, list):
         raise err("'negatives' must be an array of regexes or {regex, scope, label} tables", rid)
     out: list[Negative] = []
     for i, item in enumerate(value, start=1):
         where = f"negative {i}"
         if isinstance(item, str):
-            out.append(Negative(compile_regex(item, where, err, rid, vocab), "match", "hard negative"))
+            out.append(Negative(compile_regex(item, where, err, rid, vocab, check=check), "match", "hard negative"))
             continue
         if not isinstance(item, dict):
             raise err(f"{where}: must be a regex string or a table", rid)
@@ -169,7 +176,7 @@ def negatives_of(value: Any, err: Errors, rid: str, vocab: Mapping[str, str] | N
         label = item.get("label", "hard negative")
         if not isinstance(label, str):
             raise err(f"{where}: 'label' must be a string", rid)
-        out.append(Negative(compile_regex(item.get("regex"), where, err, rid, vocab), scope, label))
+        out.append(Negative(compile_regex(item.get("regex"), where, err, rid, vocab, check=check), scope, label))
     return tuple(out)
 
 

@@ -30,7 +30,10 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.analyzer.rules.model import RegexSource
 
 try:  # Python 3.11+
     from re import _constants as C  # type: ignore[attr-defined]
@@ -208,14 +211,14 @@ def _tree(source: str) -> list[tuple[Any, Any]]:
     return list(P.parse(source, re.IGNORECASE))
 
 
-def covered(regex: re.Pattern[str] | str, keywords: Sequence[str]) -> bool:
+def covered(regex: RegexSource | str, keywords: Sequence[str]) -> bool:
     """Whether every match of `regex` must contain one of `keywords` (case-insensitive)."""
-    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    source = regex if isinstance(regex, str) else regex.pattern
     kws = [k.lower() for k in keywords if k]
     return _covered_seq(_tree(source), kws)
 
 
-def uncovered(patterns: Iterable[re.Pattern[str]], keywords: Sequence[str]) -> list[str]:
+def uncovered(patterns: Iterable[RegexSource], keywords: Sequence[str]) -> list[str]:
     """The sources of the patterns that can match without any keyword in the text."""
     return [p.pattern for p in patterns if not covered(p, keywords)]
 
@@ -304,13 +307,13 @@ def _seq_literals(items: list[tuple[Any, Any]]) -> set[str] | None:
     return _best(candidates)
 
 
-def required_literals(regex: re.Pattern[str] | str) -> set[str] | None:
+def required_literals(regex: RegexSource | str) -> set[str] | None:
     """Strings (lower case) one of which every match contains; None if none can be derived."""
-    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    source = regex if isinstance(regex, str) else regex.pattern
     return _seq_literals(_tree(source))
 
 
-def prefilter_additions(patterns: Iterable[re.Pattern[str]], keywords: Sequence[str]
+def prefilter_additions(patterns: Iterable[RegexSource], keywords: Sequence[str]
                         ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(literals to add to `keywords` so that every pattern is covered, patterns with none)."""
     added: list[str] = []
@@ -448,10 +451,10 @@ def _first_seq(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
     return done, "" in open_
 
 
-def start_literals(regex: re.Pattern[str] | str) -> frozenset[str] | None:
+def start_literals(regex: RegexSource | str) -> frozenset[str] | None:
     """Lower-case strings, one of which starts every non-empty match of `regex`; None if the
     pattern can start anywhere (a leading `\\w+`, `\\s*` or `.`) or match the empty string."""
-    source = regex.pattern if isinstance(regex, re.Pattern) else regex
+    source = regex if isinstance(regex, str) else regex.pattern
     first, empty = _first_seq(_tree(source))
     if first is None or empty or not first or "" in first or len(first) > _START_CAP:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from auditor.errors import RulePackError
 from auditor.findings import Severity
@@ -24,13 +25,82 @@ AUDIENCES: tuple[str, ...] = ("any", "clients")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+class RegexSource(Protocol):
+    """What the prefilter's and the RE2 set's analyses read of a regex (derived.py): its source
+    and flags, as `re.Pattern` has them. `Regex` has them without compiling."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def flags(self) -> int: ...
+
+
+#: Flags a pattern sets for the whole of itself (Python 3.11 allows them only at its start).
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+class Regex:
+    """A pack regex, compiled by Python's `re` the first time a text needs it.
+
+    Loading the built-in packs used to compile some thousand regexes (two seconds, before an
+    audit read its first text); most of them then run on few texts or none, since the engine's
+    one pass (engine.py) picks the patterns worth trying. Their source and flags are what that
+    pass and the shipped analyses (derived.py) read, so those need no compiling. A user's pack is
+    compiled, and so checked, as it loads (fields.py `compile_regex`)."""
+
+    __slots__ = ("_compiled", "_requested", "pattern")
+
+    def __init__(self, pattern: str, flags: int = re.IGNORECASE, compiled: re.Pattern[str] | None = None) -> None:
+        self.pattern = pattern
+        self._requested = flags
+        self._compiled = compiled
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.pattern, self._requested)
+        return compiled
+
+    @property
+    def flags(self) -> int:
+        """`re.Pattern.flags`: the flags asked for, plus UNICODE for a str pattern, plus any the
+        pattern sets for itself at its start (only then is it compiled to know them)."""
+        if self._compiled is None and not _GLOBAL_FLAGS.match(self.pattern):
+            return self._requested if self._requested & re.ASCII else self._requested | re.UNICODE
+        return self.compiled.flags
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Regex):
+            return NotImplemented
+        return self.pattern == other.pattern and self._requested == other._requested
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self._requested))
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.pattern, self._requested  # compiled again where it is unpickled, if used
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.pattern, self._requested = state
+        self._compiled = None
+
+
 @dataclass(frozen=True, slots=True)
 class Pattern:
     """A regex whose match is evidence; `score` (if set) replaces the rule's base score."""
 
-    regex: re.Pattern[str]
+    source: Regex
     score: float | None
     label: str
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self.source.compiled
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +108,7 @@ class Cue:
     """A context cue: if `regex` matches near the evidence, `weight` is added to the score."""
 
     label: str
-    regex: re.Pattern[str]
+    source: Regex
     weight: float
     window: int | None
     #: A severity floor when the cue is found (e.g. a direct identifier makes a story critical).
@@ -47,14 +117,22 @@ class Cue:
     #: with such a cue survives another category's `supersedes` (see Rule.supersedes).
     discloses: bool = False
 
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self.source.compiled
+
 
 @dataclass(frozen=True, slots=True)
 class Negative:
     """A hard negative: drops overlapping matches ("match") or the whole item ("text")."""
 
-    regex: re.Pattern[str]
+    source: Regex
     scope: str
     label: str
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self.source.compiled
 
 
 @dataclass(frozen=True, slots=True)

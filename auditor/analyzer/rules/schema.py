@@ -139,7 +139,7 @@ def parse_pack(data: dict[str, Any], path: Path, *, digest: str = "", builtin: b
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, raw_rule in enumerate(raw_rules):
-        rule = _parse_rule(raw_rule, name, index, err, vocab)
+        rule = _parse_rule(raw_rule, name, index, err, vocab, check=not builtin)
         if rule.id in seen:
             raise err("duplicate rule id in this pack", rule.id)
         seen.add(rule.id)
@@ -170,7 +170,10 @@ def _vocab_of(value: Any, err: Errors) -> dict[str, str]:
     return vocab
 
 
-def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors, vocab: dict[str, str]) -> Rule:
+def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors, vocab: dict[str, str], *,
+                check: bool = True) -> Rule:
+    """One rule, validated; its regexes compiled and checked now when `check`, else when first
+    used (the built-in packs: the test suite checks them, `footprint rules check` too)."""
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not ID_RE.match(rule_id):
         where = f"rules[{index}]"
@@ -198,10 +201,10 @@ def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors, vocab: 
         if len(kw.strip()) < 2 and (not kw.strip() or kw.strip().isascii()):
             raise err(f"keyword {kw!r} is too short to prefilter anything", rid)
 
-    patterns = patterns_of(raw["patterns"], err, rid, vocab)
-    context = tuple(cue_of(c, i, err, rid, vocab)
+    patterns = patterns_of(raw["patterns"], err, rid, vocab, check=check)
+    context = tuple(cue_of(c, i, err, rid, vocab, check=check)
                     for i, c in enumerate(tables(raw.get("context", []), "context", err, rid)))
-    negatives = negatives_of(raw.get("negatives", []), err, rid, vocab)
+    negatives = negatives_of(raw.get("negatives", []), err, rid, vocab, check=check)
 
     targets_list = str_list(raw.get("targets", sorted(DEFAULT_TARGETS)), "targets", err, rid)
     bad = [t for t in targets_list if t not in KINDS]
@@ -234,7 +237,7 @@ def _parse_rule(raw: dict[str, Any], pack: str, index: int, err: Errors, vocab: 
         raise err("'mosaic' must be true or false", rid)
 
     examples = examples_of(raw["examples"], targets, err, rid)
-    added, unkeyed = prefilter_additions([p.regex for p in patterns], keywords)
+    added, unkeyed = prefilter_additions([p.source for p in patterns], keywords)
     return Rule(
         id=rid, pack=pack, category=category, severity=severity, score=score, min_score=min_score,
         message=message, keywords=tuple(keywords), patterns=patterns, context=context,
