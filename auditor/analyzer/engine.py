@@ -188,9 +188,24 @@ class Engine:
         `context` is the text the item answers (a review), read by text detectors only.
         """
         folded = fold(text)
-        folded_context = fold(context) if context else None
         set_pass = self._set_pass()
         reported = set_pass.candidates(folded) if set_pass is not None else None
+        return self._scan_folded(folded, kind, context, reported, stats)
+
+    def scan_batch(self, items: Sequence[tuple[str, str, str | None]]) -> list[list[Hit]]:
+        """`scan` of each (text, kind, context), the same hits; the RE2 sets read all the texts
+        one set at a time (superset.py `PatternSet.match_many`), which is faster over a few
+        hundred texts than text after text."""
+        folded = [fold(text) for text, _kind, _context in items]
+        set_pass = self._set_pass()
+        reported = set_pass.candidates_many(folded) if set_pass is not None else [None] * len(folded)
+        return [self._scan_folded(f, kind, context, r)
+                for f, (_text, kind, context), r in zip(folded, items, reported, strict=True)]
+
+    def _scan_folded(self, folded: str, kind: str, context: str | None,
+                     reported: dict[int, frozenset[int]] | None, stats: ScanStats | None = None) -> list[Hit]:
+        """`scan` of a folded text, given the set pass's answer on it (None: the trie pass)."""
+        folded_context = fold(context) if context else None
         starts_of: Callable[[int], list[list[int] | None] | None]
         if reported is not None:
             chosen = sorted(reported.keys() & self._by_kind.get(kind, frozenset()))
@@ -252,14 +267,15 @@ class Engine:
 
     def findings(self, text: str, *, kind: str, item: ItemRef, account_id: int | None, role: str,
                  identified: bool, codes: list[str], context: str | None = None,
-                 visibility: str | None = None) -> list[Finding]:
-        """Findings for one text: hits tied to `item`, role- and audience-adjusted, citing `codes`."""
+                 visibility: str | None = None, hits: list[Hit] | None = None) -> list[Finding]:
+        """Findings for one text: hits tied to `item`, role- and audience-adjusted, citing `codes`.
+        `hits`: the text's `scan` when already made (`scan_batch`)."""
         adjustment = role_adjustment(role, identified)
         audience = audience_adjustment(visibility)
         clients_see_it = not (role == "personal" and not identified)
         return [build_finding(h, text, item=item, account_id=account_id, codes=codes,
                               adjustments=[a for a in (adjustment, audience) if a is not None])
-                for h in self.scan(text, kind, context=context)
+                for h in (self.scan(text, kind, context=context) if hits is None else hits)
                 if h.rule.audience != "clients" or clients_see_it]
 
 
@@ -298,6 +314,10 @@ class _SetPass:
     def candidates(self, text: str) -> dict[int, frozenset[int]] | None:
         """Candidate unit → the indices of its patterns that may match; None when `text` must
         go through the trie pass (superset.py `PatternSet.match`)."""
+        return self.candidates_many([text])[0]
+
+    def candidates_many(self, texts: Sequence[str]) -> list[dict[int, frozenset[int]] | None]:
+        """`candidates` of each text (superset.py `PatternSet.match_many`)."""
         entries = self._entries
 
         def keyed_units(reported: list[int]) -> set[int]:
@@ -305,18 +325,21 @@ class _SetPass:
             keyed = {entries[j][0] for j in reported if entries[j][1] < 0}
             return {j for j in reported if entries[j][0] in keyed}
 
-        found = self._patterns.match(text, keyed_units)
-        if found is None:
-            return None
-        keyed: set[int] = set()
-        could: dict[int, set[int]] = {}
-        for j in found:
-            unit, k = entries[j]
-            if k < 0:
-                keyed.add(unit)
-            else:
-                could.setdefault(unit, set()).add(k)
-        return {u: frozenset(could.get(u, ())) for u in keyed}
+        out: list[dict[int, frozenset[int]] | None] = []
+        for found in self._patterns.match_many(texts, keyed_units):
+            if found is None:
+                out.append(None)
+                continue
+            keyed: set[int] = set()
+            could: dict[int, set[int]] = {}
+            for j in found:
+                unit, k = entries[j]
+                if k < 0:
+                    keyed.add(unit)
+                else:
+                    could.setdefault(unit, set()).add(k)
+            out.append({u: frozenset(could.get(u, ())) for u in keyed})
+        return out
 
 
 def _apply_supersedes(hits: list[Hit]) -> list[Hit]:

@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 PARALLEL_MIN_TEXTS = 20_000
 #: Texts per span: a worker's unit of work.
 SPAN = 2_000
+#: Texts the RE2 sets read together (`Engine.scan_batch`).
+BATCH = 256
 MAX_WORKERS = 8
 #: Fork where it is safe (the workers inherit the compiled engine), spawn elsewhere.
 START_METHOD = "fork" if sys.platform == "linux" else "spawn"
@@ -58,16 +61,26 @@ def workers_wanted() -> int:
 
 def text_findings(engine: Engine, ctx: AnalysisContext, rows: Iterable[ScanRow]) -> Iterator[Finding]:
     """The rule engine's findings on each row, in row order (the sequential scan, and a
-    worker's scan of one span)."""
+    worker's scan of one span). Rows are scanned `BATCH` at a time (`Engine.scan_batch`)."""
     from auditor.findings import ItemRef
 
     account, identified, codes = ctx.account, ctx.identified, ctx.codes
-    for account_id, kind, native_id, text, url, created_at, context, visibility in rows:
-        acc = account(account_id)
-        ref = ItemRef(type=kind, platform=acc.platform, native_id=native_id, url=url, created_at=created_at)
-        yield from engine.findings(text or "", kind=kind, item=ref, account_id=account_id, role=acc.role,
-                                   identified=identified(account_id), codes=codes, context=context,
-                                   visibility=visibility)
+    for batch in batched(rows, BATCH):
+        scanned = engine.scan_batch([(text or "", kind, context) for _a, kind, _n, text, _u, _c, context, _v in batch])
+        for (account_id, kind, native_id, text, url, created_at, context, visibility), hits in zip(
+                batch, scanned, strict=True):
+            acc = account(account_id)
+            ref = ItemRef(type=kind, platform=acc.platform, native_id=native_id, url=url, created_at=created_at)
+            yield from engine.findings(text or "", kind=kind, item=ref, account_id=account_id, role=acc.role,
+                                       identified=identified(account_id), codes=codes, context=context,
+                                       visibility=visibility, hits=hits)
+
+
+def batched(rows: Iterable[ScanRow], n: int) -> Iterator[list[ScanRow]]:
+    """Lists of `n` rows, the last one shorter (`itertools.batched`, Python 3.12)."""
+    it = iter(rows)
+    while batch := list(islice(it, n)):
+        yield batch
 
 
 # -- the workers -------------------------------------------------------------------------------

@@ -101,6 +101,40 @@ def test_texts_the_set_cannot_answer_for_go_the_old_way(monkeypatch: pytest.Monk
     assert [repr(h) for h in broken.scan(text)] == [repr(h) for h in slow.scan(text)] != []
 
 
+def test_a_batch_gets_each_text_s_answer_one_set_at_a_time() -> None:
+    """`match_many` answers each text as `match` does, texts the set cannot answer for among the
+    others included; the order of a text's indices is not kept."""
+    regexes = [re.compile(p, re.IGNORECASE) for p in
+               (r"\bclient\b", r"client.{0,40}cried", r"(?-i:DM) me", r"(?:^|\W+).{0,40}cried", r"session")]
+    patterns = PatternSet(regexes)
+    texts = ["my client cried", "my cl\u0131ent cried", "DM me", "lone \ud800 surrogate", "", "a session",
+             "nothing", "CLIENT SESSION"]
+    many = patterns.match_many(texts)
+    assert [None if m is None else sorted(m) for m in many] == [
+        None if m is None else sorted(m) for m in (patterns.match(t) for t in texts)]
+    assert many[1] is None and many[3] is None and sorted(many[0] or []) == [0, 1, 3]
+    keep = {0, 4}
+    chosen = patterns.match_many(texts, lambda reported: keep)
+    assert [sorted(m or []) for m in chosen] == [sorted(set(m or []) & keep) for m in many]
+
+
+@pytest.mark.parametrize("name", ["dev", "fresh"])
+def test_a_batch_scan_makes_the_hits_of_a_scan_text_by_text(name: str) -> None:
+    """`Engine.scan_batch` (the audit's scan) over a corpus in batches: the same hits as the trie
+    pass text by text, in both engines, texts RE2 cannot take included."""
+    fast, slow = _engines()
+    items = [(json.loads(line)["text"], kind, None)
+             for line in (EVAL / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+             for kind in ("post", "reply")]
+    items[5:5] = [("my cl\u0131ent cried in session today", "post", None), ("lone \ud800 client", "post", None)]
+    expected = [[repr(h) for h in slow.scan(text, kind)] for text, kind, _context in items]
+    for engine in (fast, slow):
+        got = [[repr(h) for h in hits] for start in range(0, len(items), 97)
+               for hits in engine.scan_batch(items[start:start + 97])]
+        assert got == expected
+    assert sum(map(len, expected)) > 100
+
+
 def _broken(answer: list[int] | None) -> object:
     """A stand-in for an RE2 set whose automaton gave up: `Match` answers without the sentinel."""
     return type("Broken", (), {"Match": staticmethod(lambda data: answer)})()
