@@ -286,9 +286,12 @@ class _SetPass:
     its patterns may match; `candidates` maps each candidate to those patterns (the set reports
     a superset; `evaluate` runs only them, with Python's `re`)."""
 
-    def __init__(self, patterns: PatternSet, entries: list[tuple[int, int]]) -> None:
+    def __init__(self, patterns: PatternSet, entries: list[tuple[int, int]], n_rules: int) -> None:
         self._patterns = patterns
-        self._entries = entries  # set entry → (unit index, pattern index; -1 for the keywords)
+        # Per set entry: its unit (rule, then detector) and its pattern (-1: the keywords).
+        self._unit = [unit for unit, _k in entries]
+        self._pattern = [k for _unit, k in entries]
+        self._n_rules = n_rules
 
     @classmethod
     def build(cls, units: Sequence[Rule], n_rules: int) -> _SetPass | None:
@@ -309,37 +312,61 @@ class _SetPass:
         patterns = PatternSet(regexes)
         if keyword_entries.intersection(patterns.open):
             return None  # a keyword alternation RE2 cannot take: the trie pass decides instead
-        return cls(patterns, entries)
+        return cls(patterns, entries, n_rules)
 
     def candidates(self, text: str) -> dict[int, frozenset[int]] | None:
-        """Candidate unit → the indices of its patterns that may match; None when `text` must
-        go through the trie pass (superset.py `PatternSet.match`)."""
+        """The candidate rules, each with the indices of its patterns that may match, and the
+        candidate detectors (with no patterns); None when `text` must go through the trie pass
+        (superset.py `PatternSet.match`). A rule whose keywords occur but none of whose patterns
+        can match is left out: `scan` would skip it."""
         return self.candidates_many([text])[0]
 
     def candidates_many(self, texts: Sequence[str]) -> list[dict[int, frozenset[int]] | None]:
-        """`candidates` of each text (superset.py `PatternSet.match_many`)."""
-        entries = self._entries
-
-        def keyed_units(reported: list[int]) -> set[int]:
-            """The reported patterns of units whose keywords were reported too."""
-            keyed = {entries[j][0] for j in reported if entries[j][1] < 0}
-            return {j for j in reported if entries[j][0] in keyed}
-
+        """`candidates` of each text: the sets' reports (superset.py `PatternSet.reports_many`)
+        of units whose keywords were reported too, confirmed (`confirm_many`)."""
+        patterns, unit_of, pattern_of = self._patterns, self._unit, self._pattern
+        unkeyed = patterns.open  # patterns no set holds: wanted wherever their rule is keyed
+        data = patterns.read_many(texts)
+        wanted: list[list[int] | None] = []
+        for reported in patterns.reports_many(data):
+            if reported is None:
+                wanted.append(None)
+                continue
+            keyed = {unit_of[j] for j in reported if pattern_of[j] < 0}
+            if not keyed:
+                wanted.append([])
+                continue
+            chosen = [j for j in reported if unit_of[j] in keyed]
+            if unkeyed:
+                chosen.extend(j for j in unkeyed if unit_of[j] in keyed)
+            wanted.append(chosen)
         out: list[dict[int, frozenset[int]] | None] = []
-        for found in self._patterns.match_many(texts, keyed_units):
+        n_rules = self._n_rules
+        for found in patterns.confirm_many(data, wanted):
             if found is None:
                 out.append(None)
                 continue
-            keyed: set[int] = set()
+            keyed = set()
             could: dict[int, set[int]] = {}
             for j in found:
-                unit, k = entries[j]
+                k = pattern_of[j]
                 if k < 0:
-                    keyed.add(unit)
+                    keyed.add(unit_of[j])
                 else:
-                    could.setdefault(unit, set()).add(k)
-            out.append({u: frozenset(could.get(u, ())) for u in keyed})
+                    at = could.get(unit_of[j])
+                    if at is None:
+                        could[unit_of[j]] = {k}
+                    else:
+                        at.add(k)
+            answer = {u: frozenset(ks) for u, ks in could.items() if u in keyed}
+            for u in keyed:
+                if u >= n_rules:
+                    answer[u] = _NO_PATTERNS
+            out.append(answer)
         return out
+
+
+_NO_PATTERNS: frozenset[int] = frozenset()
 
 
 def _apply_supersedes(hits: list[Hit]) -> list[Hit]:

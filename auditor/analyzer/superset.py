@@ -454,6 +454,14 @@ class PatternSet:
         self._lowers = any(lower for _part, lower, _index, _whole in self._parts)
         for part, _lower, _index, _whole in self._parts:
             part.Compile()
+        # Per regex: whether its set reads the lowered text, and its whole form (None: none, or
+        # it is in no set).
+        self._lowered: list[bool] = [False] * len(regexes)
+        self._whole: list[Any] = [None] * len(regexes)
+        for _part, lower, index, whole in self._parts:
+            for j, form in zip(index, whole, strict=True):
+                if j >= 0:
+                    self._lowered[j], self._whole[j] = lower, form
 
     @staticmethod
     def _whole_form(whole: str) -> Any:
@@ -485,14 +493,22 @@ class PatternSet:
 
     def match_many(self, texts: Sequence[str], select: Callable[[list[int]], Container[int]] | None = None
                    ) -> list[list[int] | None]:
-        """`match` of each text (the same indices, in no particular order), one set at a time.
+        """`match` of each text (the same indices, in no particular order): `reports_many`, then
+        `confirm_many` of the reports `select` keeps."""
+        data = self.read_many(texts)
+        wanted: list[list[int] | None] = []
+        for reported in self.reports_many(data):
+            if reported is None:
+                wanted.append(None)
+                continue
+            candidates = reported + list(self.open)
+            keep = None if select is None else select(candidates)
+            wanted.append(candidates if keep is None else [j for j in candidates if j in keep])
+        return self.confirm_many(data, wanted)
 
-        Each set scans every text before the next set runs, and each whole form scans every
-        text that needs it before the next form does: an automaton's states stay in the
-        processor's caches for the whole batch, where text after text through every set evicts
-        them. Over the benchmark's 201,000 posts in batches of 256 (`Engine.scan_batch`), a
-        scan took 12 to 17% less CPU time (three runs each)."""
-        # Per text: the bytes the sets read as written and lowered; None goes the old way.
+    def read_many(self, texts: Sequence[str]) -> list[tuple[bytes, bytes] | None]:
+        """Per text, the bytes the sets read: as written and with ASCII letters lowered; None
+        for a text that must go the old way (lone surrogates, case folds the engines differ on)."""
         data: list[tuple[bytes, bytes] | None] = []
         for text in texts:
             if text.isascii():
@@ -507,44 +523,69 @@ class PatternSet:
                     data.append(None)
                     continue
             data.append((raw, raw.lower() if self._lowers else raw))
-        # Per text: (regex index, its whole form, what it reads) of each report.
-        reported: list[list[tuple[int, Any, bytes]] | None] = [[] if d is not None else None for d in data]
-        for part, lower, index, whole in self._parts:
-            part_match = part.Match
+        return data
+
+    def reports_many(self, data: Sequence[tuple[bytes, bytes] | None]) -> list[list[int] | None]:
+        """Per text (`read_many`), the indices of the regexes the sets report, unconfirmed (a cut
+        form's report may be a whole form's miss), without `open`; None: the old way.
+
+        Each set scans every text before the next set runs: an automaton's states stay in the
+        processor's caches for the whole batch, where text after text through every set evicts
+        them. Over the benchmark's 201,000 posts in batches of 256 (`Engine.scan_batch`), a scan
+        took 12 to 17% less CPU time (three runs each)."""
+        reported: list[list[int] | None] = [[] if d is not None else None for d in data]
+        for part, lower, index, _whole in self._parts:
+            part_match = _matcher(part)
+            at = index.__getitem__
             for t, pair in enumerate(data):
                 got = reported[t]
                 if got is None or pair is None:
                     continue
-                text_read = pair[1] if lower else pair[0]
-                found = part_match(text_read)
+                found = part_match(pair[1] if lower else pair[0])
                 if not found or 0 not in found:
                     reported[t] = None  # the automaton gave up part way: not a trustworthy answer
                     continue
-                got.extend((index[k], whole[k], text_read) for k in found if k)
+                got.extend(map(at, found))
+        return [None if got is None else [j for j in got if j >= 0] for got in reported]
+
+    def confirm_many(self, data: Sequence[tuple[bytes, bytes] | None], wanted: Sequence[list[int] | None]
+                     ) -> list[list[int] | None]:
+        """Per text, those of its `wanted` indices that may match: a regex whose set form is
+        cut is confirmed by its whole form, each whole form scanning all the texts that need it
+        in turn (a second scan of a text, so only for the reports worth it)."""
+        lowered, wholes = self._lowered, self._whole
         out: list[list[int] | None] = []
-        # Whole form → (the form, [(the text's answer, regex index, what it reads)]).
-        confirm: dict[int, tuple[Any, list[tuple[list[int], int, bytes]]]] = {}
-        for got in reported:
-            if got is None:
+        # Whole form → (the form, [(the text's answer, regex index, what the form reads)]).
+        pending: dict[int, tuple[Any, list[tuple[list[int], int, bytes]]]] = {}
+        for pair, js in zip(data, wanted, strict=True):
+            if js is None or pair is None:
                 out.append(None)
                 continue
-            wanted = None if select is None else select([j for j, _w, _t in got] + list(self.open))
             answer: list[int] = []
-            for j, single, text_read in got:
-                if wanted is not None and j not in wanted:
-                    continue
-                if single is None:
+            for j in js:
+                form = wholes[j]
+                if form is None:
                     answer.append(j)
                 else:
-                    confirm.setdefault(id(single), (single, []))[1].append((answer, j, text_read))
-            if self.open:
-                answer.extend(j for j in self.open if wanted is None or j in wanted)
+                    pending.setdefault(id(form), (form, []))[1].append(
+                        (answer, j, pair[1] if lowered[j] else pair[0]))
             out.append(answer)
-        for single, pending in confirm.values():
-            for answer, j, text_read in pending:
-                if _may_match(single, text_read):
+        for form, texts in pending.values():
+            form_match = _matcher(form)
+            for answer, j, text_read in texts:
+                found = form_match(text_read)
+                # False only when it scanned the whole text (the sentinel, 1) and found nothing.
+                if not found or 0 in found or 1 not in found:
                     answer.append(j)
         return out
+
+
+def _matcher(part: Any) -> Callable[[bytes], list[int] | None]:
+    """An RE2 set's `Match` for bytes: the compiled set's own where google-re2 exposes it (it
+    skips a Python call and a type check per text), else the wrapper's."""
+    inner = getattr(part, "_set", None)
+    match = getattr(inner, "Match", None)
+    return match if callable(match) else part.Match  # type: ignore[no-any-return]
 
 
 def _ignores_case(forms: tuple[str | None, str | None]) -> bool:
@@ -552,9 +593,3 @@ def _ignores_case(forms: tuple[str | None, str | None]) -> bool:
     ASCII letters lowered wherever they match it as written (RE2's `(?i)` folds every letter,
     and lowering changes no other byte)."""
     return all(form is None or (form.startswith("(?i:") and "(?-i" not in form) for form in forms)
-
-
-def _may_match(single: Any, data: bytes) -> bool:
-    """A whole-form set's answer: False only when it scanned the whole text and found nothing."""
-    found = single.Match(data)
-    return not found or 0 in found or 1 not in found
