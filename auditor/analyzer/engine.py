@@ -322,27 +322,24 @@ class _SetPass:
         return self.candidates_many([text])[0]
 
     def candidates_many(self, texts: Sequence[str]) -> list[dict[int, frozenset[int]] | None]:
-        """`candidates` of each text: the sets' reports (superset.py `PatternSet.reports_many`)
-        of units whose keywords were reported too, confirmed (`confirm_many`)."""
+        """`candidates` of each text: the sets' reports of units whose keywords were reported
+        too, confirmed (superset.py `PatternSet.chosen_many`)."""
         patterns, unit_of, pattern_of = self._patterns, self._unit, self._pattern
         unkeyed = patterns.open  # patterns no set holds: wanted wherever their rule is keyed
-        data = patterns.read_many(texts)
-        wanted: list[list[int] | None] = []
-        for reported in patterns.reports_many(data):
-            if reported is None:
-                wanted.append(None)
-                continue
+
+        def choose(reported: list[int]) -> list[int]:
+            """The reports of units whose keywords were reported too."""
             keyed = {unit_of[j] for j in reported if pattern_of[j] < 0}
             if not keyed:
-                wanted.append([])
-                continue
+                return []
             chosen = [j for j in reported if unit_of[j] in keyed]
             if unkeyed:
                 chosen.extend(j for j in unkeyed if unit_of[j] in keyed)
-            wanted.append(chosen)
+            return chosen
+
         out: list[dict[int, frozenset[int]] | None] = []
         n_rules = self._n_rules
-        for found in patterns.confirm_many(data, wanted):
+        for found in patterns.chosen_many(texts, choose):
             if found is None:
                 out.append(None)
                 continue

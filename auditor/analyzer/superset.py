@@ -493,17 +493,19 @@ class PatternSet:
 
     def match_many(self, texts: Sequence[str], select: Callable[[list[int]], Container[int]] | None = None
                    ) -> list[list[int] | None]:
-        """`match` of each text (the same indices, in no particular order): `reports_many`, then
-        `confirm_many` of the reports `select` keeps."""
-        data = self.read_many(texts)
-        wanted: list[list[int] | None] = []
-        for reported in self.reports_many(data):
-            if reported is None:
-                wanted.append(None)
-                continue
+        """`match` of each text (the same indices, in no particular order)."""
+        def choose(reported: list[int]) -> list[int]:
             candidates = reported + list(self.open)
             keep = None if select is None else select(candidates)
-            wanted.append(candidates if keep is None else [j for j in candidates if j in keep])
+            return candidates if keep is None else [j for j in candidates if j in keep]
+
+        return self.chosen_many(texts, choose)
+
+    def chosen_many(self, texts: Sequence[str], choose: Callable[[list[int]], list[int]]) -> list[list[int] | None]:
+        """Per text, those of the indices `choose` picks from the sets' reports (`reports_many`;
+        `open` is for `choose` to add) that may match (`confirm_many`); None: the old way."""
+        data = self.read_many(texts)
+        wanted = [None if reported is None else choose(reported) for reported in self.reports_many(data)]
         return self.confirm_many(data, wanted)
 
     def read_many(self, texts: Sequence[str]) -> list[tuple[bytes, bytes] | None]:

@@ -90,13 +90,11 @@ class Regex:
         self._compiled = None
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """A regex whose match is evidence; `score` (if set) replaces the rule's base score."""
+class _Compiles:
+    """A pack entry's `regex`: its `source`, compiled when first asked for."""
 
+    __slots__ = ()
     source: Regex
-    score: float | None
-    label: str
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -104,7 +102,16 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
-class Cue:
+class Pattern(_Compiles):
+    """A regex whose match is evidence; `score` (if set) replaces the rule's base score."""
+
+    source: Regex
+    score: float | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cue(_Compiles):
     """A context cue: if `regex` matches near the evidence, `weight` is added to the score."""
 
     label: str
@@ -117,22 +124,14 @@ class Cue:
     #: with such a cue survives another category's `supersedes` (see Rule.supersedes).
     discloses: bool = False
 
-    @property
-    def regex(self) -> re.Pattern[str]:
-        return self.source.compiled
-
 
 @dataclass(frozen=True, slots=True)
-class Negative:
+class Negative(_Compiles):
     """A hard negative: drops overlapping matches ("match") or the whole item ("text")."""
 
     source: Regex
     scope: str
     label: str
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        return self.source.compiled
 
 
 @dataclass(frozen=True, slots=True)
