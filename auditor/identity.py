@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from rapidfuzz import fuzz, process
@@ -98,9 +99,11 @@ class SubjectAccount:
     display_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Sighting:
-    """One connection or interaction row: a person in one list of one of the subject's accounts."""
+class Sighting(NamedTuple):
+    """One connection or interaction row: a person in one list of one of the subject's accounts.
+
+    A named tuple rather than a frozen dataclass: an audit makes one per row (hundreds of
+    thousands), and a frozen dataclass's `__init__` costs several times a tuple's."""
 
     account_id: int
     platform: str
@@ -288,8 +291,13 @@ def _norm_url(url: str | None) -> str | None:
     if not url:
         return None
     u = url.strip().lower()
-    u = re.sub(r"^[a-z]+://", "", u)
-    u = re.sub(r"^(www\.|m\.|mobile\.)", "", u)
+    scheme, sep, rest = u.partition("://")  # drop "^[a-z]+://", then one of www., m., mobile.
+    if sep and scheme.isascii() and scheme.isalpha():
+        u = rest
+    for prefix in ("www.", "m.", "mobile."):
+        if u.startswith(prefix):
+            u = u[len(prefix):]
+            break
     return u.split("#", 1)[0].rstrip("/") or None
 
 
@@ -602,6 +610,19 @@ _PROFILE_HOSTS = {
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 
 
+def _host_platform(url: str) -> str | None:
+    """The platform of a profile URL's host, read as `profile_link` reads it, when the host is
+    plain (a scheme of letters, no user, port or brackets); None otherwise. A cheap test, for
+    the many rows whose URL is their own platform's profile (Instagram's follower lists)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and not (scheme.isascii() and scheme.isalpha()):
+        return None
+    host = (rest if sep else url).split("/", 1)[0]
+    if not host.isascii() or not host.isprintable() or any(c in host for c in " @:[]?#\\"):
+        return None
+    return _PROFILE_HOSTS.get(host.lower().removeprefix("www.").removeprefix("m."))
+
+
 def profile_link(url: str | None) -> tuple[str, str] | None:
     """(platform, handle) that a profile URL points at: instagram.com/maria → ("instagram", "maria")."""
     if not url:
@@ -674,6 +695,8 @@ def _block_entries(node: Node, with_self: bool = True) -> list[tuple[str, int, i
             continue  # the connection's own profile: its slug is read as a handle above
         if "/intent/user" in url:
             continue  # X's link to an id: no profile a link elsewhere could name
+        if _host_platform(url) == node.platform:
+            continue  # a link to the node's own platform: profile_link's answer would be dropped
         link = profile_link(url)
         if link and link[0] != node.platform:
             out.append((f"@{link[0]}:{link[1]}", K_LINK, _REF_URL + i))

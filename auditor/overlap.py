@@ -140,12 +140,12 @@ def load(session: Session, subject_id: int) -> Inputs:
                                a.handle, a.native_id, a.display_name) for a in ctx.accounts]
 
     def sightings() -> Iterator[Sighting]:
-        for c in ctx.connections():
-            yield Sighting(c.account_id, c.platform, c.relation, "", c.person_key, c.native_id,
-                           c.handle, c.name, c.url, c.created_at)
-        for i in ctx.interaction_people():
-            yield Sighting(i.account_id, i.platform, i.kind, i.direction or "out", i.person_key,
-                           i.native_id, i.handle, i.name, None, i.created_at)
+        # From the rows themselves (hundreds of thousands): a view per row would be built only
+        # to be taken apart here.
+        for _id, acc, platform, relation, key, nid, handle, name, url, created in ctx.connection_rows():
+            yield Sighting(acc, platform, relation, "", key, nid, handle, name, url, created)
+        for _id, acc, platform, kind, direction, key, nid, handle, name, created in ctx.interaction_people_rows():
+            yield Sighting(acc, platform, kind, direction or "out", key, nid, handle, name, None, created)
 
     return Inputs(accounts, sightings(), list(ctx.codes), [ctx.subject.name] if ctx.subject.name else [])
 

@@ -277,6 +277,12 @@ class AnalysisContext:
 
     def connections(self, account_id: int | None = None) -> Iterator[ConnectionView]:
         """Non-deleted connection rows of one account, or of all the subject's accounts."""
+        for row in self.connection_rows(account_id):
+            yield ConnectionView(*row)
+
+    def connection_rows(self, account_id: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """`connections` as plain rows in ConnectionView's field order, for a reader of hundreds
+        of thousands (client overlap) that would only take each view apart again."""
         ids = self._account_ids(account_id)
         if not ids:
             return
@@ -287,9 +293,8 @@ class AnalysisContext:
             .where(k.account_id.in_(ids), k.deleted_at.is_(None))
             .order_by(k.account_id, k.id)
         )
-        for rid, acc, platform, relation, key, nid, handle, name, url, created in self._session.execute(
-                stmt.execution_options(yield_per=BATCH)):
-            yield ConnectionView(rid, acc, platform, relation, key, nid, handle, name, url, created)
+        for rows in self._session.execute(stmt.execution_options(yield_per=BATCH)).partitions():
+            yield from rows
 
     def interactions(self, account_id: int | None = None) -> Iterator[InteractionView]:
         """Non-deleted interaction rows of one account, or of all the subject's accounts."""
@@ -312,6 +317,12 @@ class AnalysisContext:
         and numbered by the first (`item_key` is empty). Client overlap needs who and how, not
         how often, and a million posts mention far fewer people than they have mentions: this
         keeps its memory from growing with the number of posts."""
+        for row in self.interaction_people_rows():
+            yield InteractionView(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                                  "", row[9])
+
+    def interaction_people_rows(self) -> Iterator[tuple[Any, ...]]:
+        """`interaction_people` as plain rows: InteractionView's fields without `item_key`."""
         ids = self._account_ids(None)
         if not ids:
             return
@@ -324,9 +335,8 @@ class AnalysisContext:
             .group_by(i.account_id, i.platform, i.kind, i.direction, i.person_key, i.native_id, i.handle, i.name)
             .order_by(i.account_id, first)
         )
-        for row in self._session.execute(stmt.execution_options(yield_per=BATCH)):
-            yield InteractionView(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                                  "", row[9])
+        for rows in self._session.execute(stmt.execution_options(yield_per=BATCH)).partitions():
+            yield from rows
 
 
 def _account_view(a: Account) -> AccountView:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor import identity, overlap
 from auditor.identity import Sighting, SubjectAccount
@@ -125,3 +127,42 @@ def test_blocking_cost_grows_with_rows_not_their_product() -> None:
         assert len(likely) == n // 10
         assert res.compared < 20 * n  # a bounded number of candidates per row, never n²
     assert timings[20_000] < 40 * timings[2_000] + 1.0
+
+
+def _pick(*options: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(options)
+
+
+#: URLs as parts (scheme, user, host prefix, host, port, path), each possibly odd, and some noise.
+_URLS = st.tuples(
+    _pick("https://", "http://", "HTTPS://", "h2://", " https://", "//", "", "a b://", "ftp://"),
+    _pick("", "", "user@", "mastodon.social@"),
+    _pick("", "www.", "m.", "mobile.", "WWW."),
+    _pick("instagram.com", "facebook.com", "x.com", "twitter.com", "bsky.app", "linkedin.com",
+          "tiktok.com", "mastodon.social", "example.org", "ínstagram.com", "[::1]"),
+    _pick("", "", ":443", ":", "?", "#", "\\", "\t", " "),
+    _pick("", "/", "/@dana", "/dana.p", "/in/dana-p", "/profile/dana.bsky.social", "/p/abc",
+          "/u/dana", "/profile.php?id=5", "/intent/user?user_id=5", "?q=1/@dana"),
+).map("".join) | st.text(max_size=30)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_URLS)
+def test_the_cheap_host_test_never_drops_a_link_to_another_platform(url: str) -> None:
+    """`_block_entries` skips a URL whose host `_host_platform` reads as the node's own platform,
+    without `profile_link`: which then must not have named another platform."""
+    platform = identity._host_platform(url)
+    if platform is not None:
+        link = identity.profile_link(url)
+        assert link is None or link[0] == platform, (url, link)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_URLS)
+def test_norm_url_is_the_regex_normalisation(url: str) -> None:
+    import re
+
+    u = url.strip().lower()
+    u = re.sub(r"^[a-z]+://", "", u)
+    u = re.sub(r"^(www\.|m\.|mobile\.)", "", u)
+    assert identity._norm_url(url) == (u.split("#", 1)[0].rstrip("/") or None)
