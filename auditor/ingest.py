@@ -119,7 +119,7 @@ class _BulkInsert:
         self.sql = compiled.string
         names = list(compiled.positiontup or ())
         self.getter = itemgetter(*names)
-        self.processors = [(i, proc) for i, name in enumerate(names)
+        self.processors = [(i, _quicker(table.c[name].type, proc)) for i, name in enumerate(names)
                            if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
 
     def run(self, conn: Any, rows: Iterable[dict[str, Any]]) -> int:
@@ -130,6 +130,47 @@ class _BulkInsert:
             if column.count(None) != len(column):  # deleted_at, and dates a file does not have
                 columns[i] = tuple(map(proc, column))
         return int(conn.exec_driver_sql(self.sql, list(zip(*columns))).rowcount)
+
+
+def _quicker(type_: Any, proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor that stores what `proc` stores, quicker for the values most rows carry.
+
+    A date (`UTCDateTime`) is written by SQLAlchemy's SQLite DATETIME processor from a dict of
+    its fields; `isoformat` gives the same text in C. JSON columns (mentions, the post replied
+    to) mostly hold nothing (None or []), whose text is worked out once. Each quicker form is
+    checked against `proc` on a sample as it is made, and `proc` is kept if they differ (another
+    storage format)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import JSON
+
+    from auditor.models import UTCDateTime
+
+    if isinstance(type_, UTCDateTime):
+        def utc_text(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            zone = value.tzinfo
+            if zone is None:  # naive: UTC already (UTCDateTime)
+                return value.isoformat(" ", "microseconds")
+            if zone is not UTC:
+                value = value.astimezone(UTC)
+            return value.isoformat(" ", "microseconds")[:-6]  # without "+00:00"
+
+        samples = (None, datetime(2026, 3, 1, 6, 48, 26, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, 5))
+        return utc_text if all(utc_text(v) == proc(v) for v in samples) else proc
+    if isinstance(type_, JSON):
+        null, empty = proc(None), proc([])
+
+        def json_text(value: Any) -> Any:
+            if value is None:
+                return null
+            if value == [] and type(value) is list:
+                return empty
+            return proc(value)
+
+        return json_text
+    return proc
 
 
 class _Table:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
@@ -193,3 +195,37 @@ def test_interaction_data_sets_do_not_clash_with_content_kinds(session: Session,
     # "interaction:message" marks the interaction deleted but never the stored message text.
     assert session.scalars(select(Interaction.deleted_at)).one() is not None
     assert session.scalars(select(Content.deleted_at)).one() is None
+
+
+def _bind(column: str) -> tuple[object, object]:
+    """The bind processor SQLAlchemy uses for a content column on SQLite, and `_quicker`'s."""
+    from sqlalchemy.dialects import sqlite
+
+    from auditor.ingest import _quicker
+
+    dialect = sqlite.dialect()
+    type_ = Content.__table__.c[column].type
+    proc = type_.dialect_impl(dialect).bind_processor(dialect)
+    assert proc is not None
+    return proc, _quicker(type_, proc)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.none(), st.datetimes(), st.datetimes(timezones=st.timezones())))
+def test_quicker_dates_are_stored_as_sqlalchemy_stores_them(value: datetime | None) -> None:
+    proc, quick = _bind("created_at")
+    assert quick is not proc
+    assert quick(value) == proc(value)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                     max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.just([]), st.just(()), st.just({}), _JSON))
+def test_quicker_json_is_stored_as_sqlalchemy_stores_it(value: object) -> None:
+    for column in ("mentions", "in_reply_to"):
+        proc, quick = _bind(column)
+        assert quick(value) == proc(value)
