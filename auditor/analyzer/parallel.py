@@ -113,11 +113,12 @@ def _start(url: str, subject_id: int, include_messages: bool, rule_files: Sequen
 
 
 def _scan(span: TextSpan) -> tuple[int, list[Finding]]:
-    """One span's rows and findings."""
+    """How many texts one span holds, and their findings."""
     w = _WORKER
-    found = list(text_findings(w["engine"], w["ctx"], w["ctx"].scan_rows(span)))
+    rows = list(w["ctx"].scan_rows(span))
+    found = list(text_findings(w["engine"], w["ctx"], rows))
     w["session"].rollback()  # end the read transaction: SQLite's WAL can then checkpoint
-    return span.rows, found
+    return len(rows), found
 
 
 # -- the audit process's side ------------------------------------------------------------------

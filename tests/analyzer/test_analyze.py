@@ -158,3 +158,21 @@ def test_personal_account_linking_to_the_professional_one_is_not_anonymous(sessi
                 if f.rule_id == "person-seen-in-practice"}
     assert severity[pro.id] == severity[linked.id] == Severity.HIGH
     assert severity[anonymous.id] == Severity.MEDIUM
+
+
+def test_spans_cover_every_text_once_in_scan_order(session: Session, rows):
+    """Workers read spans of row ids (one account each); together, in order, they are the
+    sequential scan, however the accounts' rows interleave and whatever is left out."""
+    subject = build(rows)
+    ctx = AnalysisContext(session, subject.id)
+    pro, personal = ctx.accounts[0], ctx.accounts[1]
+    by_id = {pro.id: pro, personal.id: personal}
+    for i in range(23):  # a later ingest: both accounts' rows interleave, some deleted
+        account = pro if i % 3 else personal
+        rows.content(by_id[account.id], f"x{i}", f"text {i}", deleted_at=GONE if i % 7 == 0 else None)
+    session.flush()
+    for size in (1, 2, 5, 1000):
+        spans = list(ctx.spans(size))
+        assert all(s.last_id - s.first_id < size for s in spans)
+        assert [s.account_id for s in spans] == sorted(s.account_id for s in spans)
+        assert [r for s in spans for r in ctx.scan_rows(s)] == list(ctx.scan_rows()), size

@@ -232,6 +232,21 @@ def test_whole_forms_are_confirmed_only_for_what_the_caller_selects() -> None:
     assert seen == [[0, 1]]
 
 
+def test_a_whole_form_is_compiled_when_a_report_first_needs_it() -> None:
+    patterns = PatternSet([re.compile(r"client.{0,40}cried"), re.compile(r"client")])
+    form = patterns._whole[0]
+    assert isinstance(form, superset._WholeForm) and not form._ready  # not at build time
+    assert patterns.match("nothing here") == [] and not form._ready   # nor for texts without a report
+    assert patterns.match("a client who laughed") == [1] and form._ready
+
+
+def test_a_whole_form_re2_refuses_leaves_the_sets_report_standing() -> None:
+    patterns = PatternSet([re.compile(r"client.{0,40}cried"), re.compile(r"client")])
+    patterns._whole[0] = superset._WholeForm("(?P<unclosed")
+    assert sorted(patterns.match("a client who laughed") or []) == [0, 1]
+    assert patterns._whole[0].matcher() is None
+
+
 def test_a_pattern_that_leaves_nothing_to_filter_on_is_run_on_every_text() -> None:
     with pytest.raises(Untranslatable):
         superset_source(re.compile(r"(?:^|\W+).{0,40}cried"))
