@@ -115,40 +115,97 @@ def ingest(db: str | None, paths: Sequence[Path], *, role: str | None = None, su
     `roles`, when given, is a role per path (scan's --personal/--professional); otherwise `role`
     applies to all. `progress(label, records)` is called as records stream in.
     """
-    from auditor import readahead, registry
-    from auditor.guard import guard_call, guard_records
-    from auditor.ingest import Prepared, ingest_records, prepare
-    from auditor.readahead import read_ahead
-    from auditor.records import Record
-    from auditor.sources import Source
+    from auditor.ingest import ingest_records
 
     if role is not None and role not in ROLES:
         raise UsageError(f"unknown role {role!r}; choose personal or professional")
     engine = engine or open_engine(db, create=True)
     results = []
-    for i, path in enumerate(paths):
-        path_role = roles[i] if roles is not None else role
-        with Source.open(path) as source:
-            conn = registry.get_connector(platform) if platform else guard_call(
-                lambda: registry.detect(source), source_label=source.label, source=source)
-            with Session(engine) as s, s.begin():
-                resolver = _subject_resolver(s, subject, notify)
-                # The guard turns a connector's unexpected exception on hostile input into a
-                # one-line input error naming the member (and the transaction rolls back).
-                def read(source: Source = source, conn: Any = conn) -> Iterator[Record]:
-                    return guard_records(conn.read(source, include_messages=include_messages),
-                                         source_label=source.label, source=source)
-
-                # A big archive is parsed in a second process while this one writes (readahead.py).
-                records: Iterator[Record | Prepared] = (
-                    read_ahead(lambda read=read: map(prepare, read()))  # type: ignore[misc]
-                    if readahead.worth_it(source) else read())
-                results.append(ingest_records(
-                    s, records,
-                    source=source, connector=conn.name, resolve_subject=resolver,  # type: ignore[attr-defined]
-                    role=path_role,
-                    progress=functools.partial(progress, str(path)) if progress else None))
+    upcoming: _Reading | None = None
+    try:
+        for i, path in enumerate(paths):
+            path_role = roles[i] if roles is not None else role
+            current, upcoming = upcoming, None
+            if current is None:
+                current = _Reading.start(path, platform, include_messages)
+                assert current is not None
+            try:
+                with Session(engine) as s, s.begin():
+                    resolver = _subject_resolver(s, subject, notify)
+                    if i + 1 < len(paths):
+                        # The next big archive's reader starts now, and parses while this one is
+                        # written (its items wait in the child, `readahead.AHEAD_BYTES`).
+                        upcoming = _Reading.ahead(paths[i + 1], platform, include_messages)
+                    results.append(ingest_records(
+                        s, current.records,
+                        source=current.source, connector=current.connector, resolve_subject=resolver,
+                        role=path_role,
+                        progress=functools.partial(progress, str(path)) if progress else None))
+            finally:
+                current.close()
+    finally:
+        if upcoming is not None:
+            upcoming.close()
     return results
+
+
+class _Reading:
+    """One archive opened, its connector found, and its records coming: from a child process
+    that reads it ahead (readahead.py) when the archive is big, else read here as they are
+    taken. Close it when done (an unread child is ended)."""
+
+    def __init__(self, source: Any, connector: Any, records: Iterator[Any], ahead: Any) -> None:
+        self.source, self.records, self._ahead = source, records, ahead
+        self.connector: str = connector.name
+
+    @classmethod
+    def start(cls, path: Path, platform: str | None, include_messages: bool, *,
+              only_ahead: bool = False) -> _Reading | None:
+        """The archive at `path` opened and its reading started (None: `only_ahead` and it is
+        not worth a child)."""
+        from auditor import readahead, registry
+        from auditor.guard import guard_call, guard_records
+        from auditor.ingest import prepare
+        from auditor.sources import Source
+
+        source = Source.open(path)
+        try:
+            worth_it = readahead.worth_it(source)
+            if only_ahead and not worth_it:
+                source.close()
+                return None
+            conn: Any = registry.get_connector(platform) if platform else guard_call(
+                lambda: registry.detect(source), source_label=source.label, source=source)
+
+            # The guard turns a connector's unexpected exception on hostile input into a
+            # one-line input error naming the member (and the transaction rolls back).
+            def read() -> Iterator[Any]:
+                return guard_records(conn.read(source, include_messages=include_messages),
+                                     source_label=source.label, source=source)
+
+            if not worth_it:
+                return cls(source, conn, read(), None)
+            # A big archive is parsed in a second process while this one writes (readahead.py).
+            ahead = readahead.start(lambda: map(prepare, read()))
+            return cls(source, conn, iter(ahead), ahead)
+        except BaseException:
+            source.close()
+            raise
+
+    @classmethod
+    def ahead(cls, path: Path, platform: str | None, include_messages: bool) -> _Reading | None:
+        """`start` for the next archive, while the current one is written: only a big one, and
+        anything that goes wrong (a missing file, an unknown format) is left for its turn, to
+        be raised after the archives before it are stored, as when read one after another."""
+        try:
+            return cls.start(path, platform, include_messages, only_ahead=True)
+        except Exception:  # noqa: BLE001 - raised again, in order, when its turn comes
+            return None
+
+    def close(self) -> None:
+        if self._ahead is not None:
+            self._ahead.close()
+        self.source.close()
 
 
 def _subject_resolver(s: Session, name: str | None, notify: Notify) -> Callable:

@@ -127,15 +127,15 @@ def _ingest(footprint: Path, db: Path | str) -> list:
 
 @pytest.fixture
 def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One entry per archive the ingest reads in a child (`read_ahead` counted as it is called)."""
+    """One entry per archive the ingest reads in a child (`start` counted as it is called)."""
     calls: list[int] = []
-    real = readahead.read_ahead
+    real = readahead.start
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(readahead, "read_ahead", counted)
+    monkeypatch.setattr(readahead, "start", counted)
     return calls
 
 
@@ -246,3 +246,76 @@ def test_an_archive_file_read_ahead_stores_what_one_read_in_process_does(
     assert len(forked) == 2  # both archives were read in a child the second time
     for table in stored[0]:
         assert stored[1][table] == stored[0][table], table
+
+
+def test_the_next_archive_is_read_while_the_current_one_is_written(
+        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import ingest
+
+    events: list[str] = []
+    real_start, real_records = readahead.start, ingest.ingest_records
+
+    def started(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("reader")
+        return real_start(*args, **kwargs)
+
+    def written(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("write")
+        try:
+            return real_records(*args, **kwargs)
+        finally:
+            events.append("stored")
+
+    monkeypatch.setattr(readahead, "start", started)
+    monkeypatch.setattr(ingest, "ingest_records", written)
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    monkeypatch.setenv("FOOTPRINT_WORKERS", "2")
+    _ingest(footprint, tmp_path / "ahead.db")
+    assert events == ["reader", "reader", "write", "stored", "reader", "write", "stored", "write", "stored"]
+
+
+def test_a_bad_next_archive_fails_in_its_turn_after_the_one_before_is_stored(
+        footprint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the next archive ahead must not change when or how a broken one fails."""
+    from auditor.errors import FootprintError
+
+    monkeypatch.setattr(readahead, "MIN_BYTES", 0)
+    unknown = tmp_path / "notes"
+    unknown.mkdir()
+    (unknown / "notes.txt").write_text("not an export\n" * 1000)
+    for bad in (tmp_path / "missing", unknown):
+        messages = []
+        for workers in ("1", "2"):
+            monkeypatch.setenv("FOOTPRINT_WORKERS", workers)
+            db = tmp_path / f"{bad.name}-{workers}.db"
+            with pytest.raises(FootprintError) as info:
+                api.ingest(str(db), [footprint / "x-personal", bad], role="personal",
+                           subject="Avery Lindqvist-Moreau")
+            messages.append(str(info.value))
+            assert sqlite3.connect(db).execute("SELECT count(*) FROM content").fetchone()[0] > 1_000
+        assert messages[0] == messages[1]
+
+
+def _chunks(n: int, marker: Path) -> Iterator[bytes]:
+    for i in range(n):
+        yield bytes([i % 256]) * 10_000
+    marker.write_text("parsed to the end")
+
+
+@pytest.mark.parametrize("room", [64 << 20, 200_000])
+def test_a_child_runs_ahead_of_the_parent_as_far_as_its_room(
+        room: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five megabytes, five times what the pipe holds: with room for them the child gets to the
+    end before the parent reads anything; with less it waits for the parent (memory stays flat)."""
+    monkeypatch.setattr(readahead, "AHEAD_BYTES", room)
+    marker = tmp_path / "end"
+    ahead = readahead.start(lambda: _chunks(500, marker), batch=10)
+    try:
+        deadline = time.monotonic() + (60 if room > 5_000_000 else 1.5)
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists() == (room > 5_000_000)
+        assert list(ahead) == list(_chunks(500, tmp_path / "again"))
+        assert marker.exists()
+    finally:
+        ahead.close()
