@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,104 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def rowcount(result: Any) -> int:
     """Rows an UPDATE or DELETE touched (`Session.execute` is typed as returning rows)."""
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+class BulkInsert:
+    """`INSERT` of many rows through the DB-API's `executemany`, on SQLite (`ignore_conflicts`:
+    `ON CONFLICT DO NOTHING`). The ingest's rows, an audit's findings and overlap entries.
+
+    Core would build a parameter dict per row and call every column's bind processor; here the
+    statement is compiled once, rows become tuples in C (`itemgetter`, `zip`), and only the
+    columns that have a bind processor (dates, JSON) are converted, with the very processors
+    Core uses (or `quicker_processor`'s equivalents), so the stored values are the same. Every
+    row must have the keys of `columns`. Other back ends: `insert_many`.
+    """
+
+    def __init__(self, conn: Any, table: Any, columns: list[str], *, ignore_conflicts: bool = False) -> None:
+        from operator import itemgetter
+
+        from sqlalchemy import bindparam
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        dialect = conn.dialect
+        stmt = sqlite_insert(table).values({c: bindparam(c) for c in columns})
+        if ignore_conflicts:
+            stmt = stmt.on_conflict_do_nothing()
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        names = list(compiled.positiontup or ())
+        self.getter: Any = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+        self.processors = [(i, quicker_processor(table.c[name].type, proc)) for i, name in enumerate(names)
+                           if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
+
+    def run(self, conn: Any, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert the rows (dicts with the columns given); returns how many were new."""
+        columns = list(zip(*map(self.getter, rows)))
+        if not columns:
+            return 0
+        for i, proc in self.processors:
+            column = columns[i]
+            if column.count(None) != len(column):  # deleted_at, and dates a file does not have
+                columns[i] = tuple(map(proc, column))
+        return int(conn.exec_driver_sql(self.sql, list(zip(*columns))).rowcount)
+
+
+def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]], cache: dict[Any, BulkInsert]) -> None:
+    """Insert `rows` (dicts with the same keys) into `table`: a `BulkInsert` kept in `cache` on
+    SQLite, Core's `executemany` elsewhere."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        from sqlalchemy import insert
+
+        conn.execute(insert(table), rows)
+        return
+    key = (table, tuple(rows[0]))
+    bulk = cache.get(key)
+    if bulk is None:
+        bulk = cache[key] = BulkInsert(conn, table, list(rows[0]))
+    bulk.run(conn, rows)
+
+
+def quicker_processor(type_: Any, proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A bind processor that stores what `proc` stores, quicker for the values most rows carry.
+
+    A date (`UTCDateTime`) is written by SQLAlchemy's SQLite DATETIME processor from a dict of
+    its fields; `isoformat` gives the same text in C. JSON columns (mentions, the post replied
+    to) mostly hold nothing (None or []), whose text is worked out once. Each quicker form is
+    checked against `proc` on a sample as it is made, and `proc` is kept if they differ (another
+    storage format)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import JSON
+
+    from auditor.models import UTCDateTime
+
+    if isinstance(type_, UTCDateTime):
+        def utc_text(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            zone = value.tzinfo
+            if zone is None:  # naive: UTC already (UTCDateTime)
+                return value.isoformat(" ", "microseconds")
+            if zone is not UTC:
+                value = value.astimezone(UTC)
+            return value.isoformat(" ", "microseconds")[:-6]  # without "+00:00"
+
+        samples = (None, datetime(2026, 3, 1, 6, 48, 26, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, 5))
+        return utc_text if all(utc_text(v) == proc(v) for v in samples) else proc
+    if isinstance(type_, JSON):
+        null, empty = proc(None), proc([])
+
+        def json_text(value: Any) -> Any:
+            if value is None:
+                return null
+            if value == [] and type(value) is list:
+                return empty
+            return proc(value)
+
+        return json_text
+    return proc
 
 
 def resolve_db(db: str | None) -> str:

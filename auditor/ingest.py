@@ -21,7 +21,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from auditor.clock import utcnow
-from auditor.db import rowcount
+from auditor.db import BulkInsert, rowcount
 from auditor.errors import MalformedArchive
 from auditor.models import Account, Connection, Content, Import, Interaction, Media, Subject
 from auditor.records import (
@@ -99,80 +99,6 @@ def _item_key(r: InteractionRecord) -> str:
 _LOOKUP = 500
 
 
-class _BulkInsert:
-    """`INSERT … ON CONFLICT DO NOTHING` of many rows through the DB-API's `executemany` (SQLite).
-
-    Core would build a parameter dict per row and call every column's bind processor; here the
-    statement is compiled once, rows become tuples in C (`itemgetter`, `zip`), and only the
-    columns that have a bind processor (dates, JSON) are converted, with the very processors
-    Core uses, so the stored values are the same.
-    """
-
-    def __init__(self, conn: Any, table: Any, columns: list[str]) -> None:
-        from operator import itemgetter
-
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        dialect = conn.dialect
-        stmt = sqlite_insert(table).values({c: bindparam(c) for c in columns}).on_conflict_do_nothing()
-        compiled = stmt.compile(dialect=dialect)
-        self.sql = compiled.string
-        names = list(compiled.positiontup or ())
-        self.getter = itemgetter(*names)
-        self.processors = [(i, _quicker(table.c[name].type, proc)) for i, name in enumerate(names)
-                           if (proc := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))]
-
-    def run(self, conn: Any, rows: Iterable[dict[str, Any]]) -> int:
-        """Insert the rows (dicts with the columns given); returns how many were new."""
-        columns = list(zip(*map(self.getter, rows)))
-        for i, proc in self.processors:
-            column = columns[i]
-            if column.count(None) != len(column):  # deleted_at, and dates a file does not have
-                columns[i] = tuple(map(proc, column))
-        return int(conn.exec_driver_sql(self.sql, list(zip(*columns))).rowcount)
-
-
-def _quicker(type_: Any, proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A bind processor that stores what `proc` stores, quicker for the values most rows carry.
-
-    A date (`UTCDateTime`) is written by SQLAlchemy's SQLite DATETIME processor from a dict of
-    its fields; `isoformat` gives the same text in C. JSON columns (mentions, the post replied
-    to) mostly hold nothing (None or []), whose text is worked out once. Each quicker form is
-    checked against `proc` on a sample as it is made, and `proc` is kept if they differ (another
-    storage format)."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import JSON
-
-    from auditor.models import UTCDateTime
-
-    if isinstance(type_, UTCDateTime):
-        def utc_text(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            zone = value.tzinfo
-            if zone is None:  # naive: UTC already (UTCDateTime)
-                return value.isoformat(" ", "microseconds")
-            if zone is not UTC:
-                value = value.astimezone(UTC)
-            return value.isoformat(" ", "microseconds")[:-6]  # without "+00:00"
-
-        samples = (None, datetime(2026, 3, 1, 6, 48, 26, tzinfo=UTC), datetime(1999, 12, 31, 23, 59, 59, 5))
-        return utc_text if all(utc_text(v) == proc(v) for v in samples) else proc
-    if isinstance(type_, JSON):
-        null, empty = proc(None), proc([])
-
-        def json_text(value: Any) -> Any:
-            if value is None:
-                return null
-            if value == [] and type(value) is list:
-                return empty
-            return proc(value)
-
-        return json_text
-    return proc
-
-
 class _Table:
     """Batched upsert of one kind of source row, keyed by a natural key within one account.
 
@@ -199,7 +125,7 @@ class _Table:
         t = self.table
         self.fresh = self.dialect == "sqlite" and conn.execute(
             select(t.c.id).where(t.c.account_id == account_id).limit(1)).first() is None
-        self._insert: _BulkInsert | None = None
+        self._insert: BulkInsert | None = None
 
     def add(self, row: dict[str, Any]) -> None:
         key = tuple([row[c] for c in self.key_cols])
@@ -230,7 +156,7 @@ class _Table:
             t = self.table
             before = conn.execute(select(func.max(t.c.id))).scalar() or 0
             if self._insert is None:
-                self._insert = _BulkInsert(conn, t, list(next(iter(rows.values()))))
+                self._insert = BulkInsert(conn, t, list(next(iter(rows.values()))), ignore_conflicts=True)
             if self._insert.run(conn, rows.values()) == len(rows):
                 added = self.result.added
                 if self.family_col:

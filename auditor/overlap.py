@@ -29,12 +29,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from auditor.codes import resolve
+from auditor.db import insert_many
 from auditor.findings import Citation, Contribution, Finding, ItemRef, Severity
 from auditor.identity import (
     LIKELY_AT,
@@ -615,13 +616,14 @@ def _membership_text(m: Membership) -> str:
 def persist(session: Session, run_id: int, subject_id: int, entries: Sequence[Overlap]) -> None:
     """Store a run's overlap entries for one subject (replacing any stored for that pair)."""
     session.execute(delete(OverlapRow).where(OverlapRow.run_id == run_id, OverlapRow.subject_id == subject_id))
-    if entries:  # Core's executemany, in order, not an ORM object per row (7,500 rows: 1.8 → 0.8 s)
-        session.execute(insert(cast(Table, OverlapRow.__table__)), [
-            {"run_id": run_id, "subject_id": subject_id, "position": i, "person": e.person, "tier": e.tier,
-             "confidence": e.confidence, "roster_match": e.roster_match,
-             "memberships": [m.as_dict() for m in e.memberships], "explanation": list(e.explanation),
-             "fingerprints": list(e.fingerprints), "remediation": e.remediation}
-            for i, e in enumerate(entries)])
+    # In order, through the DB-API's executemany (db.insert_many), not an ORM object per row:
+    # 7,500 rows took 1.8 s as objects, 0.8 through Core.
+    insert_many(session.connection(), OverlapRow.__table__, [
+        {"run_id": run_id, "subject_id": subject_id, "position": i, "person": e.person, "tier": e.tier,
+         "confidence": e.confidence, "roster_match": e.roster_match,
+         "memberships": [m.as_dict() for m in e.memberships], "explanation": list(e.explanation),
+         "fingerprints": list(e.fingerprints), "remediation": e.remediation}
+        for i, e in enumerate(entries)], {})
 
 
 def summary(result: OverlapResult) -> dict[str, int]:

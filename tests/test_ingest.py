@@ -198,16 +198,16 @@ def test_interaction_data_sets_do_not_clash_with_content_kinds(session: Session,
 
 
 def _bind(column: str) -> tuple[object, object]:
-    """The bind processor SQLAlchemy uses for a content column on SQLite, and `_quicker`'s."""
+    """The bind processor SQLAlchemy uses for a content column on SQLite, and the quicker one."""
     from sqlalchemy.dialects import sqlite
 
-    from auditor.ingest import _quicker
+    from auditor.db import quicker_processor
 
     dialect = sqlite.dialect()
     type_ = Content.__table__.c[column].type
     proc = type_.dialect_impl(dialect).bind_processor(dialect)
     assert proc is not None
-    return proc, _quicker(type_, proc)
+    return proc, quicker_processor(type_, proc)
 
 
 @settings(max_examples=500, deadline=None)
