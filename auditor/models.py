@@ -143,7 +143,8 @@ class Media(_SourceRow, Base):
     __tablename__ = "media"
     __table_args__ = (UniqueConstraint("account_id", "path"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint's begins with it (migration 0004).
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(40))
     path: Mapped[str] = mapped_column(Text)
     content_id: Mapped[str | None] = mapped_column(String(300))
@@ -175,7 +176,8 @@ class Interaction(_SourceRow, Base):
     __tablename__ = "interactions"
     __table_args__ = (UniqueConstraint("account_id", "kind", "direction", "person_key", "item_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint's begins with it (migration 0004).
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(30))
     direction: Mapped[str] = mapped_column(String(4))
