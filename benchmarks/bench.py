@@ -19,8 +19,8 @@ Time is the stage's own wall time, measured in the child around the API call (la
 connectors, analyzer and reports included; interpreter start-up excluded: see `--startup`).
 Peak memory is the child's peak resident set (`ru_maxrss` from `os.wait4`), which, unlike
 tracemalloc, counts what C extensions (yajl, SQLite) allocate. When the audit scans in worker
-processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), and when the ingest reads an
-archive in a child process (auditor/readahead.py), the peak is the stage's process's plus each
+processes (auditor/analyzer/parallel.py; `FOOTPRINT_WORKERS`), and when the ingest reads
+archives in child processes (auditor/readahead.py), the peak is the stage's process's plus each
 child's (the largest child's peak times their number: an upper bound, since forked children
 share pages), and beside it the sampled peak of their proportional set sizes together
 (`PSS`: each shared page counted once, what the machine gives them); its CPU time includes the
@@ -84,9 +84,9 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
     if workers_peak:
         from auditor.analyzer.parallel import workers_wanted
 
-        # The ingest reads each big archive in one child at a time (auditor/readahead.py), the
-        # audit scans in its workers (auditor/analyzer/parallel.py): as many as the sampler saw
-        # at once, where it can see them.
+        # The ingest reads each big archive in a child, the next one's while the current one
+        # is written (auditor/readahead.py), the audit scans in its workers
+        # (auditor/analyzer/parallel.py): as many as the sampler saw at once, where it can.
         extra["workers"] = ((sampler.most_children if sampler is not None else 0)
                             or (1 if stage == "ingest" else workers_wanted()))
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
