@@ -113,7 +113,7 @@ class Ahead(Generic[T]):
         self._child, self._receiver = child, receiver
 
     def __iter__(self) -> Iterator[T]:
-        if self._child is None:
+        if self._receiver is None:
             yield from self._produce()
             return
         receiver = self._receiver
@@ -132,14 +132,13 @@ class Ahead(Generic[T]):
                 return
 
     def close(self) -> None:
-        """End the child (unless it finished) and reap it."""
-        if self._child is None:
+        """End the child (unless it finished) and reap it. Closing twice is harmless."""
+        if self._child is None or self._receiver.closed:
             return
         self._receiver.close()
         if not self._finished:
             self._child.kill()  # nothing else wants the rest
         self._child.join()
-        self._child = None
 
 
 def _widen(fd: int) -> None:

@@ -319,3 +319,13 @@ def test_a_child_runs_ahead_of_the_parent_as_far_as_its_room(
         assert marker.exists()
     finally:
         ahead.close()
+
+
+def test_a_closed_reader_is_closed_for_good(tmp_path: Path) -> None:
+    """Closing twice is harmless, and a closed reader never reads its archive again here."""
+    marker = tmp_path / "end"
+    ahead = readahead.start(lambda: _chunks(5, marker), batch=1)
+    ahead.close()
+    ahead.close()
+    with pytest.raises(OSError):
+        next(iter(ahead))
