@@ -60,9 +60,10 @@ class BulkInsert:
         return int(conn.exec_driver_sql(self.sql, list(zip(*columns))).rowcount)
 
 
-def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]], cache: dict[Any, BulkInsert]) -> None:
-    """Insert `rows` (dicts with the same keys) into `table`: a `BulkInsert` kept in `cache` on
-    SQLite, Core's `executemany` elsewhere."""
+def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]],
+                cache: dict[Any, BulkInsert] | None = None) -> None:
+    """Insert `rows` (dicts with the same keys) into `table`: a `BulkInsert` on SQLite (kept in
+    `cache` for a caller that inserts batch after batch), Core's `executemany` elsewhere."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
@@ -71,9 +72,11 @@ def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]], cache: dict[A
         conn.execute(insert(table), rows)
         return
     key = (table, tuple(rows[0]))
-    bulk = cache.get(key)
+    bulk = None if cache is None else cache.get(key)
     if bulk is None:
-        bulk = cache[key] = BulkInsert(conn, table, list(rows[0]))
+        bulk = BulkInsert(conn, table, list(rows[0]))
+        if cache is not None:
+            cache[key] = bulk
     bulk.run(conn, rows)
 
 

@@ -623,7 +623,7 @@ def persist(session: Session, run_id: int, subject_id: int, entries: Sequence[Ov
          "confidence": e.confidence, "roster_match": e.roster_match,
          "memberships": [m.as_dict() for m in e.memberships], "explanation": list(e.explanation),
          "fingerprints": list(e.fingerprints), "remediation": e.remediation}
-        for i, e in enumerate(entries)], {})
+        for i, e in enumerate(entries)])
 
 
 def summary(result: OverlapResult) -> dict[str, int]:
