@@ -88,7 +88,7 @@ def _child(stage: str, footprint: Path, db: Path, out: Path) -> dict[str, Any]:
         # is written (auditor/readahead.py), the audit scans in its workers
         # (auditor/analyzer/parallel.py): as many as the sampler saw at once, where it can.
         extra["workers"] = ((sampler.most_children if sampler is not None else 0)
-                            or (1 if stage == "ingest" else workers_wanted()))
+                            or (2 if stage == "ingest" else workers_wanted()))
         extra["self_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         extra["worker_mib"] = workers_peak
         if sampler is not None and sampler.peak_kib:

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         for at in range(0, len(texts), BATCH):  # as the audit reads them (`Engine.scan_batch`)
             for found in set_pass.candidates_many(texts[at:at + BATCH]):
                 if found:
-                    candidates += sum(len(patterns) for patterns in found.values())
+                    candidates += sum(len(ks) for ks in found.values())
         cpu = time.process_time() - start
         per = len(texts)
         print(f"pass {n}: {cpu / per * 1e6:6.1f} µs a text; whole-form checks {checks[0] / per:4.1f} a text "
