@@ -454,8 +454,10 @@ def demo(out_dir: Path = Path("footprint-demo"), *, notify: Notify = _quiet,
 
 def rules_list() -> list:
     from auditor.analyzer import load_packs
+    from auditor.analyzer.learned import default_model
 
-    return [rule for pack in load_packs(()) for rule in pack.rules]
+    model = default_model()
+    return [rule for pack in load_packs(()) for rule in pack.rules] + list(model.rules if model else ())
 
 
 def rules_check(path: Path):  # type: ignore[no-untyped-def]

@@ -10,7 +10,10 @@ engine (rule packs plus per-text detectors) and prints:
 - rules selected by the prefilter per text, and regex evaluations per text after it (patterns,
   negatives, cues, mosaic components), as medians, 90th percentiles and maxima, next to the
   number a rule-by-rule scan would need;
-- time per 1,000 texts (median over batches of 1,000) and the total.
+- time per 1,000 texts (median over batches of 1,000) and the total;
+- the learned cues (auditor/analyzer/learned.py), run after the rules as an audit runs them:
+  their time per 1,000 texts, and how many texts they flag, among the ordinary ones (life and
+  practice news: every such flag is a false positive) and among the risky ones.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from auditor.analyzer.engine import ScanStats, default_engine
+from auditor.analyzer.textfold import fold
 
 KINDS = ("post", "post", "post", "reply", "comment", "caption")
 OPENERS = ["Today", "This morning", "Honestly", "Quick reminder:", "Fun fact:", "Weekend plans:", "Ugh,", "So",
@@ -51,15 +55,15 @@ CLOSERS = ["", "", " 🌿", " ❤️", " #mentalhealth", " Stay safe out there."
            " More soon.", " 😅", " ¡Saludos!"]
 
 
-def synthetic(n: int, seed: int) -> Iterator[tuple[str, str]]:
-    """(text, kind) pairs: 70% life, 25% practice news, 5% risky; one to three clauses each."""
+def synthetic(n: int, seed: int) -> Iterator[tuple[str, str, bool]]:
+    """(text, kind, risky) triples: 70% life, 25% practice news, 5% risky; one to three clauses each."""
     rng = random.Random(seed)
     for _ in range(n):
         roll = rng.random()
         pool = LIFE if roll < 0.70 else PRACTICE if roll < 0.95 else RISKY
         clauses = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
         text = f"{rng.choice(OPENERS)} {', and '.join(clauses)}.{rng.choice(CLOSERS)}"
-        yield text, rng.choice(KINDS)
+        yield text, rng.choice(KINDS), pool is RISKY
 
 
 def percentile(values: list[int], q: float) -> float:
@@ -80,12 +84,23 @@ def main(argv: list[str] | None = None) -> int:
     candidates_per_text: list[int] = []
     batch_ms: list[float] = []
     findings = 0
+    learned = engine.learned
+    learned_s = 0.0
+    flagged = {True: 0, False: 0}  # texts the learned cues flag, by risky or not
+    texts = {True: 0, False: 0}
     started = time.perf_counter()
     batch_start = started
-    for i, (text, kind) in enumerate(synthetic(args.posts, args.seed), start=1):
+    for i, (text, kind, risky) in enumerate(synthetic(args.posts, args.seed), start=1):
         before = stats.candidates
-        findings += len(engine.scan(text, kind, stats=stats))
+        hits = engine.scan(text, kind, stats=stats)
+        findings += len(hits)
         candidates_per_text.append(stats.candidates - before)
+        if learned is not None:
+            t0 = time.perf_counter()
+            extra = learned.hits(fold(text), kind, {h.rule.category for h in hits})
+            learned_s += time.perf_counter() - t0
+            texts[risky] += 1
+            flagged[risky] += bool(extra)
         if i % 1000 == 0:
             now = time.perf_counter()
             batch_ms.append((now - batch_start) * 1000)
@@ -103,6 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"time per 1,000 texts:          median {statistics.median(batch_ms):.1f} ms "
           f"(p90 {percentile([int(b) for b in batch_ms], 0.9):.0f} ms)")
     print(f"total:                         {total:.1f} s, {findings:,} hits")
+    if learned is not None:
+        print(f"learned cues:                  {learned_s / stats.texts * 1e6:.1f} µs a text (included above)")
+        print(f"  texts they flag:             {flagged[False]:,} of {texts[False]:,} ordinary "
+              f"({flagged[False] / max(1, texts[False]):.2%}), {flagged[True]:,} of {texts[True]:,} risky")
+    else:
+        print("learned cues:                  off (FOOTPRINT_LEARNED=0)")
     return 0
 
 

@@ -84,6 +84,9 @@ class Report:
     micro: Counts = field(default_factory=Counts)
     hard_negatives: int = 0
     hard_negative_fp: int = 0
+    #: Items with no label (hard and plain negatives), and how many of them got a finding.
+    negatives: int = 0
+    negatives_flagged: int = 0
     slices: dict[str, tuple[int, Counts, int, int]] = field(default_factory=dict)
 
     @property
@@ -98,6 +101,8 @@ class Report:
             "hard_negatives": self.hard_negatives,
             "hard_negative_fp": self.hard_negative_fp,
             "hard_negative_fp_rate": round(self.hard_negative_fp_rate, 4),
+            "negatives": self.negatives,
+            "negatives_flagged": self.negatives_flagged,
             "slices": {name: {"items": n, "micro": _counts_dict(c), "hard_negatives": hn, "hard_negative_fp": hfp}
                        for name, (n, c, hn, hfp) in self.slices.items()},
         }
@@ -139,6 +144,9 @@ def score(scored: Sequence[Scored]) -> Report:
         if s.item.get("hard_negative"):
             report.hard_negatives += 1
             report.hard_negative_fp += bool(s.predicted)
+        if not s.gold:
+            report.negatives += 1
+            report.negatives_flagged += bool(s.predicted)
     report.micro = _micro(report.per_category.values())
     for name, pick in (("lang=es", lambda it: it["lang"] == "es"), ("lang=en", lambda it: it["lang"] == "en"),
                        ("role=professional", lambda it: it["role"] == "professional"),
@@ -187,7 +195,8 @@ def format_report(report: Report, split: str) -> str:
     lines.append(f"{'micro':<22}{m.precision:>7.3f}{m.recall:>7.3f}{m.f1:>7.3f}{m.tp:>6}{m.fp:>5}{m.fn:>5}")
     flagged = (f"hard negatives flagged: {report.hard_negative_fp}/{report.hard_negatives} "
                f"(FP rate {report.hard_negative_fp_rate:.3f})")
-    lines += ["", flagged, ""]
+    negatives = f"items with no label flagged: {report.negatives_flagged}/{report.negatives}"
+    lines += ["", flagged, negatives, ""]
     for name, (n, k, hn, hfp) in report.slices.items():
         lines.append(f"{name:<20} items {n:>4}  micro P {k.precision:.3f} R {k.recall:.3f} F1 {k.f1:.3f}  "
                      f"hard negatives flagged {hfp}/{hn}")

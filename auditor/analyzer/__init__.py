@@ -125,7 +125,8 @@ def analyze_into(sink: Callable[[Finding], object], session: Session, subject_id
             sink(finding)
     return AnalysisResult(findings=[], rules_version=rules_version(packs),
                           rule_ids=tuple(r.id for r in rules),
-                          detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors)])))
+                          detector_ids=tuple(sorted([*(d.id for d in detectors), *(d.id for d in text_detectors),
+                                                     *(r.id for r in (engine.learned.rules if engine.learned else ()))])))
 
 
 def dedupe(findings: Sequence[Finding]) -> list[Finding]:

@@ -56,6 +56,7 @@ from auditor.findings import Contribution, Finding, ItemRef, Severity, normalize
 
 if TYPE_CHECKING:
     from auditor.analyzer.detectors.base import TextDetector
+    from auditor.analyzer.learned import LearnedModel
 
 __all__ = ["Engine", "Hit", "ScanStats", "build_finding", "default_engine", "engine_for", "evaluate",
            "scan_text", "sort_findings"]
@@ -65,12 +66,14 @@ class Engine:
     """Scans texts with a fixed list of rules and per-text code detectors."""
 
     def __init__(self, rules: Sequence[Rule], detectors: Sequence[TextDetector] = (), *,
-                 fast: bool | None = None) -> None:
+                 fast: bool | None = None, learned: LearnedModel | None = None) -> None:
         """`fast`: pick the candidate patterns with RE2 sets (superset.py) instead of the
         trie pass; None uses it when google-re2 is installed and FOOTPRINT_RE2 is not "0".
-        The findings are the same either way."""
+        The findings are the same either way. `learned`: the learned cues (learned.py), run by
+        `findings` after the rules and detectors, for the categories they did not find."""
         self.rules: tuple[Rule, ...] = tuple(rules)
         self.detectors: tuple[TextDetector, ...] = tuple(detectors)
+        self.learned = learned
         # Rules and detectors share one index space: rules first, then detectors.
         self._units: tuple[Rule, ...] = self.rules + tuple(d.rule for d in self.detectors)
         self._by_kind: dict[str, frozenset[int]] = {
@@ -273,10 +276,15 @@ class Engine:
         adjustment = role_adjustment(role, identified)
         audience = audience_adjustment(visibility)
         clients_see_it = not (role == "personal" and not identified)
+        if hits is None:
+            hits = self.scan(text, kind, context=context)
+        kept = [h for h in hits if h.rule.audience != "clients" or clients_see_it]
+        if self.learned is not None and text:
+            kept += [h for h in self.learned.hits(fold(text), kind, {h.rule.category for h in kept})
+                     if h.rule.audience != "clients" or clients_see_it]
         return [build_finding(h, text, item=item, account_id=account_id, codes=codes,
                               adjustments=[a for a in (adjustment, audience) if a is not None])
-                for h in (self.scan(text, kind, context=context) if hits is None else hits)
-                if h.rule.audience != "clients" or clients_see_it]
+                for h in kept]
 
 
 class _SetPass:
@@ -651,15 +659,18 @@ def engine_for(rules: Sequence[Rule], detectors: Sequence[type[TextDetector]], *
     """An engine over `rules` and new instances of `detectors`, reused while the same rule
     objects are asked for again (building one compiles every keyword and start literal).
     `fast` as for `Engine`."""
-    key = (*map(id, rules), 0, *map(id, detectors), fast)
+    from auditor.analyzer.learned import default_model
+
+    model = default_model()
+    key = (*map(id, rules), 0, *map(id, detectors), fast, id(model))
     cached = _ENGINES.get(key)
     if cached is not None:
         return cached[0]
-    engine = Engine(rules, [cls() for cls in detectors], fast=fast)
+    engine = Engine(rules, [cls() for cls in detectors], fast=fast, learned=model)
     if len(_ENGINES) >= 4:
         _ENGINES.clear()
     # The rule objects are kept with the engine, so that their ids stay theirs.
-    _ENGINES[key] = (engine, (*rules, *detectors))
+    _ENGINES[key] = (engine, (*rules, *detectors, model))
     return engine
 
 
@@ -667,9 +678,10 @@ def engine_for(rules: Sequence[Rule], detectors: Sequence[type[TextDetector]], *
 def default_engine() -> Engine:
     """An engine over the built-in packs and text detectors (cached: they ship with the code)."""
     from auditor.analyzer.detectors.base import discover_text
+    from auditor.analyzer.learned import default_model
     from auditor.analyzer.rules import active_rules, load_packs
 
-    return Engine(active_rules(load_packs()), [cls() for cls in discover_text()])
+    return Engine(active_rules(load_packs()), [cls() for cls in discover_text()], learned=default_model())
 
 
 def scan_text(text: str, *, kind: str = "post", role: str = "unknown", platform: str = "generic",

@@ -75,9 +75,14 @@ def active_rules(packs: Sequence[RulePack]) -> list[Rule]:
 
 
 def rules_version(packs: Sequence[RulePack]) -> str:
-    """Package version plus a short digest of the shared vocabulary and of every loaded pack's
-    bytes, in load order."""
+    """Package version plus a short digest of the shared vocabulary, of every loaded pack's
+    bytes, in load order, and of the learned cues' model file when they are on (learned.py)."""
+    from auditor.analyzer.learned import default_model
+
     digest = hashlib.sha256(vocab_digest().encode())
     for pack in packs:
         digest.update(pack.digest.encode())
+    model = default_model()
+    if model is not None:
+        digest.update(f"learned:{model.digest}".encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"
