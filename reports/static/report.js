@@ -38,22 +38,21 @@
   // Printing gives the whole report, whatever is filtered or folded on screen.
   var saved = null;
   window.addEventListener("beforeprint", function () {
+    // Every details element of a finding: its own, and a learned finding's folded cues.
     saved = findings.map(function (f) {
-      var details = f.querySelector("details");
-      return [f.hidden, details ? details.open : true];
+      var all = Array.prototype.slice.call(f.querySelectorAll("details"));
+      return [f.hidden, all.map(function (d) { return d.open; })];
     });
     findings.forEach(function (f) {
       f.hidden = false;
-      var details = f.querySelector("details");
-      if (details) { details.open = true; }
+      f.querySelectorAll("details").forEach(function (d) { d.open = true; });
     });
   });
   window.addEventListener("afterprint", function () {
     if (!saved) { return; }
     findings.forEach(function (f, i) {
       f.hidden = saved[i][0];
-      var details = f.querySelector("details");
-      if (details) { details.open = saved[i][1]; }
+      f.querySelectorAll("details").forEach(function (d, j) { d.open = saved[i][1][j]; });
     });
     saved = null;
   });
