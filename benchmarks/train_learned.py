@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from eval_detection import ORDER, Scored
+from eval_detection import score as score_scored
+
 from auditor.analyzer import learned
 from auditor.analyzer.engine import Engine, default_engine
 from auditor.analyzer.textfold import fold
@@ -48,8 +51,6 @@ EVAL = ROOT / "tests" / "data" / "eval"
 DEFAULT_TRAIN = [EVAL / f for f in ("dev.jsonl", "fresh.jsonl", "fresh3.jsonl", "fresh4.jsonl",
                                      "fresh5.jsonl", "fresh6.jsonl")]
 REFUSED = {"holdout.jsonl", "fresh2.jsonl"}
-ORDER = ("confidentiality", "personalized_advice", "professional_conduct", "testimonial",
-         "dual_relationship", "boundary")
 #: Regularisation (inverse strength) of each category's logistic regression: 2, 4 and 8 were
 #: tried with `tune`; 4 gave the best validation micro-F1 under the caps and flagged half as many
 #: of bench_detection.py's ordinary synthetic posts as 8 (docs/accuracy.md).
@@ -126,19 +127,9 @@ def categories_found(engine: Engine, item: dict[str, Any], role: str | None = No
 
 
 def score(items: list[dict[str, Any]], preds: list[set[str]]) -> tuple[float, dict[str, float], int]:
-    tp = fp = fn = 0
-    per: dict[str, float] = {}
-    for c in ORDER:
-        a = b = d = 0
-        for it, p in zip(items, preds, strict=True):
-            g, q = c in it["labels"], c in p
-            a += g and q
-            b += q and not g
-            d += g and not q
-        per[c] = 2 * a / (2 * a + b + d) if a else 0.0
-        tp, fp, fn = tp + a, fp + b, fn + d
-    hn = sum(1 for it, p in zip(items, preds, strict=True) if it["hard_negative"] and p)
-    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), per, hn
+    """Micro-F1, F1 per category and hard negatives flagged, as eval_detection.py counts them."""
+    report = score_scored([Scored(it, frozenset(p), ()) for it, p in zip(items, preds, strict=True)])
+    return report.micro.f1, {c: k.f1 for c, k in report.per_category.items()}, report.hard_negative_fp
 
 
 def tune(args: argparse.Namespace) -> None:

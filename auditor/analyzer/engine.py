@@ -276,12 +276,13 @@ class Engine:
         adjustment = role_adjustment(role, identified)
         audience = audience_adjustment(visibility)
         clients_see_it = not (role == "personal" and not identified)
-        if hits is None:
-            hits = self.scan(text, kind, context=context)
-        kept = [h for h in hits if h.rule.audience != "clients" or clients_see_it]
+
+        def applies(hit: Hit) -> bool:
+            return hit.rule.audience != "clients" or clients_see_it
+
+        kept = [h for h in (self.scan(text, kind, context=context) if hits is None else hits) if applies(h)]
         if self.learned is not None and text:
-            kept += [h for h in self.learned.hits(fold(text), kind, {h.rule.category for h in kept})
-                     if h.rule.audience != "clients" or clients_see_it]
+            kept += filter(applies, self.learned.hits(fold(text), kind, {h.rule.category for h in kept}))
         return [build_finding(h, text, item=item, account_id=account_id, codes=codes,
                               adjustments=[a for a in (adjustment, audience) if a is not None])
                 for h in kept]

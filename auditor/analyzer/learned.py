@@ -35,16 +35,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from auditor.analyzer.hit import Hit, clip
+from auditor.analyzer.hit import Hit, clip, score_hit
 from auditor.analyzer.rules.model import Example, Rule
 from auditor.analyzer.rules.schema import KINDS
-from auditor.analyzer.scoring import clamp, exact_sum
 from auditor.findings import CATEGORIES, Contribution, Severity
 
 MODEL_PATH = Path(__file__).resolve().parent / "rules" / "learned.json"
@@ -271,14 +269,9 @@ class LearnedModel:
                 kind = t.removeprefix(_KIND_PREFIX)
                 parts.append(Contribution(f"content kind: {kind} (learned)", None, weight))
         parts.extend(Contribution("learned cue", clip(text[first[t][0]:first[t][1]]), per_term[t]) for t in cues)
-        total, parts = clamp(exact_sum(parts), parts)
-        if total < Decimal("0.5"):
-            return None
         strongest = [first[t] for t in cues if per_term[t] > 0][:MAX_SPANS]
-        rule = self.rules[i]
-        severity = next((level for level, at in rule.escalate if total >= Decimal(repr(at))), rule.severity)
-        return Hit(rule=rule, spans=tuple(sorted(strongest)), matched="", contributions=tuple(parts),
-                   score=total, severity=severity)
+        # Clamped, held to the rule's min_score (0.5) and escalated as every rule's hit is.
+        return score_hit(self.rules[i], text, sorted(strongest), "", parts)
 
 
 def _round(value: float) -> float:
