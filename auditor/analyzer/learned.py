@@ -33,8 +33,8 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -117,14 +117,16 @@ def _word_list(text: str) -> list[str]:
     """`[w for w, _s, _e in _words(text)]`, faster. In ASCII text (most posts) a word is a run of
     letters, digits and underscores, so lower-casing the text, turning every other character
     into a space and splitting gives the words, at a fraction of the regex's cost."""
-    if text.isascii():
-        return text.lower().translate(_ASCII_NON_WORD).split()
+    if text.isascii():  # bytes.translate: a table lookup per byte, ten times `str.translate`'s speed
+        return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     return [w.lower() if w.isascii() else _norm(w) for w in _FINDALL(text)]
 
 
 _FINDALL = _WORD.findall
-#: Every ASCII character `\w` does not match, to a space.
-_ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+#: Per byte: an ASCII word character (`\w`: letters, digits, "_") to itself lower-cased, every
+#: other byte to a space.
+_ASCII_WORD_BYTES = bytes(ord(chr(i).lower()) if i < 128 and (chr(i).isalnum() or i == 0x5F) else 0x20
+                          for i in range(256))
 
 
 def terms(text: str) -> list[str]:
@@ -168,6 +170,11 @@ class LearnedModel:
     thresholds: tuple[float, ...]
     digest: str
     rules: tuple[Rule, ...]
+    #: Per category: its threshold as log-odds (`hits` compares every text's logits with them).
+    cutoffs: tuple[float, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cutoffs", tuple(_logit(t) for t in self.thresholds))
 
     @classmethod
     def from_data(cls, data: dict[str, Any], digest: str = "") -> LearnedModel:
@@ -235,24 +242,18 @@ class LearnedModel:
                   b[4] + s4 / norm, b[5] + s5 / norm)
         return logits, values, norm
 
-    def hits(self, text: str, kind: str = "post", found: Iterable[str] = ()) -> list[Hit]:
+    def hits(self, text: str, kind: str = "post", found: Container[str] = ()) -> list[Hit]:
         """Hits on `text` (folded), an item of content kind `kind`, for the categories not in
         `found` whose probability reaches their threshold."""
         logits, values, norm = self._score(text, kind)
         if not values:
             return []
-        skip = set(found)
         # Rounding moves each of the 1 + len(values) contributions by at most half a unit of the
         # last place: below this margin the rounded sum cannot reach 0.5 either.
-        margin = (1 + len(values)) * 0.5 * 10.0 ** -PLACES / SCALE
-        out: list[Hit] = []
-        for i, category in enumerate(self.categories):
-            if category in skip or logits[i] < _logit(self.thresholds[i]) - margin:
-                continue
-            hit = self._hit(i, text, values, norm)
-            if hit is not None:
-                out.append(hit)
-        return out
+        margin = (1 + len(values)) * _HALF_UNIT
+        return [hit for i, cutoff in enumerate(self.cutoffs)
+                if logits[i] >= cutoff - margin and self.categories[i] not in found
+                and (hit := self._hit(i, text, values, norm)) is not None]
 
     def _hit(self, i: int, text: str, values: dict[str, float], norm: float) -> Hit | None:
         base = _round(0.5 + SCALE * (self.bias[i] - _logit(self.thresholds[i])))
@@ -272,6 +273,10 @@ class LearnedModel:
         strongest = [first[t] for t in cues if per_term[t] > 0][:MAX_SPANS]
         # Clamped, held to the rule's min_score (0.5) and escalated as every rule's hit is.
         return score_hit(self.rules[i], text, sorted(strongest), "", parts)
+
+
+#: Half a unit of a contribution's last place, in log-odds.
+_HALF_UNIT = 0.5 * 10.0 ** -PLACES / SCALE
 
 
 def _round(value: float) -> float:

@@ -18,11 +18,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from eval_detection import evaluate
 
-
 EVAL = ROOT / "tests" / "data" / "eval"
 SPLITS = {"dev": "dev", "holdout": "holdout",
           **{name: EVAL / f"{name}.jsonl" for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
-                                                      "fresh7", "fresh8", "fresh9", "fresh10", "wild-a", "wild-b")}}
+                                                      "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12",
+                                                      "fresh13", "fresh14", "wild-a", "wild-b")}}
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
