@@ -149,6 +149,13 @@ def categories_found(engine: Engine, item: dict[str, Any], role: str | None = No
     return {f.category for f in found}, {f.category for f in found if f.rule_id.startswith("learned-")}
 
 
+def applies_to(item: dict[str, Any], category: str) -> bool:
+    """Whether the learned cue of `category` can speak on `item`: a cue whose audience is
+    "clients" (learned.audience) does not apply on an anonymous personal account, and scan_text
+    reads a personal role as anonymous."""
+    return learned.audience(category) != "clients" or item["role"] != "personal"
+
+
 def score(items: list[dict[str, Any]], preds: list[set[str]]) -> tuple[float, dict[str, float], int]:
     """Micro-F1, F1 per category and hard negatives flagged, as eval_detection.py counts them."""
     report = score_scored([Scored(it, frozenset(p), ()) for it, p in zip(items, preds, strict=True)])
@@ -186,7 +193,7 @@ def tune(args: argparse.Namespace) -> None:
     # than the rules do.
     ord_base = [categories_found(rules_only, it)[0] for it in ordinary]
     ord_probs = {c: models[c].predict_proba(vec.transform(ordinary))[:, 1] for c in CATEGORIES} if ordinary else {}
-    ord_applies = {c: [c != "boundary" or it["role"] != "personal" for it in ordinary] for c in CATEGORIES}
+    ord_applies = {c: [applies_to(it, c) for it in ordinary] for c in CATEGORIES}
     ord0 = sum(1 for p in ord_base if p)
     ord_cap = ord0 + math.floor(args.ordinary_rate * len(ordinary))
 
@@ -199,9 +206,7 @@ def tune(args: argparse.Namespace) -> None:
     grid = [round(0.30 + 0.02 * k, 2) for k in range(35)]  # 0.30 .. 0.98
     chosen = {c: 0.99 for c in CATEGORIES}  # 0.99: the category adds (nearly) nothing yet
 
-    # The learned boundary cue does not apply on an anonymous personal account (its audience
-    # is "clients", as in learned.py); scan_text reads a personal role as anonymous.
-    applies = {c: [c != "boundary" or it["role"] != "personal" for it in val_items] for c in CATEGORIES}
+    applies = {c: [applies_to(it, c) for it in val_items] for c in CATEGORIES}
 
     def combined(th: dict[str, float]) -> tuple[float, dict[str, float], int]:
         return score(val_items, [p | {c for c in CATEGORIES if probs[c][i] >= th[c] and applies[c][i]}

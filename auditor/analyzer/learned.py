@@ -279,6 +279,14 @@ class LearnedModel:
 _HALF_UNIT = 0.5 * 10.0 ** -PLACES / SCALE
 
 
+def audience(category: str) -> str:
+    """The audience of the learned cue of `category` (`Rule.audience`). Whereabouts and contact
+    details offered on an anonymous personal account are not a boundary problem (the labelling
+    guide; the packs' `audience = "clients"` rules): the boundary cue applies where clients can
+    see the account, like those rules; the others apply on any account."""
+    return "clients" if category == "boundary" else "any"
+
+
 def _round(value: float) -> float:
     return round(value, PLACES)
 
@@ -297,16 +305,12 @@ def _rule(category: str, examples: Sequence[dict[str, Any]]) -> Rule:
         check_ref(ref)
     cases = tuple(Example(text=e["text"], expect=bool(e["expect"]), kind=e.get("kind", "post"),
                           note=e.get("note", "")) for e in examples)
-    # Whereabouts and contact details offered on an anonymous personal account are not a
-    # boundary problem (the labelling guide; the packs' `audience = "clients"` rules): the
-    # learned boundary cue applies where clients can see the account, like those rules.
-    audience = "clients" if category == "boundary" else "any"
     # A learned finding says "this reads like ...": low, or medium when the model is sure (two
     # log-odds above its threshold), below the packs' findings of the same category.
     return Rule(id=rule_id(category), pack="learned", category=category, severity=Severity.LOW,
                 score=0.5, min_score=0.5, message=message, keywords=(), patterns=(), context=(),
                 negatives=(), targets=frozenset(KINDS), citations=tuple(citations), remediation=remediation,
-                examples=cases, escalate=((Severity.MEDIUM, MEDIUM_AT),), supersedes=(), audience=audience,
+                examples=cases, escalate=((Severity.MEDIUM, MEDIUM_AT),), supersedes=(), audience=audience(category),
                 description=f"Learned cues for {category.replace('_', ' ')}: a linear model over words and "
                             "word pairs, trained on the labelled corpus (auditor/analyzer/learned.py).")
 
