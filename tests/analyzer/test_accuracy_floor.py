@@ -22,7 +22,8 @@ EVAL = ROOT / "tests" / "data" / "eval"
 SPLITS = {"dev": "dev", "holdout": "holdout",
           **{name: EVAL / f"{name}.jsonl" for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6",
                                                       "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12",
-                                                      "fresh13", "fresh14", "wild-a", "wild-b")}}
+                                                      "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18",
+                                                      "wild-a", "wild-b")}}
 
 
 @pytest.mark.parametrize("split", sorted(SPLITS))
