@@ -256,7 +256,7 @@ class LearnedModel:
                 and (hit := self._hit(i, text, values, norm)) is not None]
 
     def _hit(self, i: int, text: str, values: dict[str, float], norm: float) -> Hit | None:
-        base = _round(0.5 + SCALE * (self.bias[i] - _logit(self.thresholds[i])))
+        base = _round(0.5 + SCALE * (self.bias[i] - self.cutoffs[i]))
         per_term = {t: _round(SCALE * self.table[t][i + 1] * v / norm) for t, v in values.items()}
         # One contribution per term, at its first occurrence (the weight counts every occurrence).
         first: dict[str, tuple[int, int]] = {}
