@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from eval_detection import ORDER, Scored
+from eval_detection import load as load_split
 from eval_detection import score as score_scored
 
 from auditor.analyzer import learned
@@ -66,11 +67,12 @@ EXAMPLES_PER_SIDE = 3
 
 
 def load(paths: list[Path]) -> list[dict[str, Any]]:
+    """The items of `paths` (eval_detection.load), refusing the holdout and fresh2."""
     items: list[dict[str, Any]] = []
     for p in paths:
         if p.name in REFUSED:
             raise SystemExit(f"{p.name} is never used for training (tests/data/eval/README.md)")
-        items.extend(json.loads(line) for line in p.read_text("utf-8").splitlines() if line.strip())
+        items.extend(load_split(p))
     return items
 
 
@@ -171,7 +173,8 @@ def tune(args: argparse.Namespace) -> None:
     if dropped:  # a validation file is never trained on while its own thresholds are chosen
         print("not training on the validation files " + ", ".join(p.name for p in dropped), file=sys.stderr)
     train_items = load([p for p in args.train if p.resolve() not in held_out])
-    val_items = load(args.validate)
+    per_file = {p: load([p]) for p in args.validate}
+    val_items = [it for items in per_file.values() for it in items]
     ordinary = load(args.ordinary) if args.ordinary else []
     rules_only = engine_with(None)
     base = [categories_found(rules_only, it)[0] for it in val_items]
@@ -183,10 +186,9 @@ def tune(args: argparse.Namespace) -> None:
     # trained on less data is more cautious at the same threshold), yet never on the file itself.
     probs = {c: np.zeros(len(val_items)) for c in CATEGORIES}
     start = 0
-    for path in args.validate:
-        held = load([path])
-        others = [p for p in args.validate if p != path]
-        vec, models = fit(train_items + load(others), args.c, args.found_weight)
+    for path, held in per_file.items():
+        others = [it for p, items in per_file.items() if p != path for it in items]
+        vec, models = fit(train_items + others, args.c, args.found_weight)
         x = vec.transform(held)
         for c in CATEGORIES:
             probs[c][start:start + len(held)] = models[c].predict_proba(x)[:, 1]
