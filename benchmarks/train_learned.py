@@ -45,7 +45,7 @@ from eval_detection import load as load_split
 from eval_detection import score as score_scored
 
 from auditor.analyzer import learned
-from auditor.analyzer.engine import Engine, default_engine
+from auditor.analyzer.engine import Engine, default_engine, scan_text
 from auditor.analyzer.textfold import fold
 from auditor.findings import CATEGORIES
 
@@ -144,11 +144,8 @@ def engine_with(model: learned.LearnedModel | None) -> Engine:
 
 def categories_found(engine: Engine, item: dict[str, Any], role: str | None = None) -> tuple[set[str], set[str]]:
     """(categories of every finding, categories of the learned findings) for one item, as
-    `scan_text` would report them (with the item's role unless `role` is given)."""
-    from auditor.findings import ItemRef
-
-    found = engine.findings(item["text"], kind=item["kind"], item=ItemRef(type=item["kind"], platform="generic",
-                            native_id=None), account_id=None, role=role or item["role"], identified=False, codes=[])
+    `scan_text` reports them (with the item's role unless `role` is given)."""
+    found = scan_text(item["text"], kind=item["kind"], role=role or item["role"], engine=engine)
     return {f.category for f in found}, {f.category for f in found if f.rule_id.startswith("learned-")}
 
 

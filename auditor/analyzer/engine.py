@@ -689,20 +689,22 @@ def scan_text(text: str, *, kind: str = "post", role: str = "unknown", platform:
               identified: bool | None = None, profession: str | None = None,
               covered_entity: bool | None = None, native_id: str | None = None,
               context: str | None = None, visibility: str | None = None,
-              rules: Iterable[Rule] | None = None) -> list[Finding]:
+              rules: Iterable[Rule] | None = None, engine: Engine | None = None) -> list[Finding]:
     """Findings for one free-standing text, for evaluation scripts and tests.
 
     `role` is the author account's role. A "personal" account counts as anonymous (severity one
     step down) unless `identified=True` says its profile names the profession. Citations are
     those of `profession` (every code when None), plus HIPAA unless `covered_entity is False`.
     `context` is the text the item answers (the review a reply is to); `visibility` the item's
-    audience ("public", "followers", ...). With `rules`, only those rules run (no text detectors).
+    audience ("public", "followers", ...). With `rules`, only those rules run (no text detectors);
+    with `engine`, that engine does (the training script's, with or without learned cues).
     """
     if kind not in KINDS:
         raise UsageError(f"unknown content kind {kind!r} (known: {', '.join(KINDS)})")
     if role not in ROLES:
         raise UsageError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
-    engine = default_engine() if rules is None else Engine(list(rules))
+    if engine is None:
+        engine = default_engine() if rules is None else Engine(list(rules))
     codes = codes_for(profession, covered_entity)
     item = ItemRef(type=kind, platform=platform, native_id=native_id)
     findings = engine.findings(text, kind=kind, item=item, account_id=None, role=role,
